@@ -1,0 +1,69 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  createCampaignSchema,
+  CreateCampaign,
+  ExecuteCampaign,
+  GetCampaign,
+  ListCampaignMessages,
+  ListCampaigns,
+} from '@utskick/campaigns';
+import { ValidationError } from '@utskick/http';
+import { TenantId } from '@utskick/persistence';
+import { ApiKeyGuard, CurrentTenant } from '@utskick/tenancy';
+import { z } from 'zod';
+import { parseMessageQuery, parsePage } from './query';
+
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller('v1/campaigns')
+@UseGuards(ApiKeyGuard)
+export class CampaignsController {
+  constructor(
+    private readonly createCampaign: CreateCampaign,
+    private readonly getCampaign: GetCampaign,
+    private readonly listCampaigns: ListCampaigns,
+    private readonly executeCampaign: ExecuteCampaign,
+    private readonly listMessages: ListCampaignMessages,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a draft campaign' })
+  @ApiBody({ schema: z.toJSONSchema(createCampaignSchema, { unrepresentable: 'any' }) as object })
+  create(@CurrentTenant() tenantId: TenantId, @Body() body: unknown) {
+    return this.createCampaign.execute({ tenantId, body });
+  }
+
+  @Get()
+  list(@CurrentTenant() tenantId: TenantId, @Query() query: unknown) {
+    return this.listCampaigns.execute({ tenantId, ...parsePage(query) });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A campaign with its message counts by status' })
+  get(@CurrentTenant() tenantId: TenantId, @Param('id') campaignId: string) {
+    return this.getCampaign.execute({ tenantId, campaignId });
+  }
+
+  @Post(':id/execute')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Queue the campaign for dispatch; repeating it sends and charges nothing twice' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  execute(
+    @CurrentTenant() tenantId: TenantId,
+    @Param('id') campaignId: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 200)) {
+      throw new ValidationError([{ field: 'Idempotency-Key', reason: 'must be 1 to 200 characters' }]);
+    }
+    return this.executeCampaign.execute({ tenantId, campaignId, idempotencyKey });
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({ summary: 'Per-recipient log, filterable by status' })
+  messages(@CurrentTenant() tenantId: TenantId, @Param('id') campaignId: string, @Query() query: unknown) {
+    return this.listMessages.execute({ tenantId, campaignId, ...parseMessageQuery(query) });
+  }
+}

@@ -1,0 +1,83 @@
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { CompleteCampaigns, FanOutCampaign, FindDueCampaigns, SweepStaleMessages } from '@utskick/campaigns';
+import { loadConfig, schedulerSchema } from '@utskick/config';
+import { logger } from '@utskick/observability';
+
+/**
+ * Releases due campaigns (at once for "send now"), resumes fan-outs a dead scheduler left
+ * unfinished, re-drives stale ledger rows and marks campaigns completed.
+ */
+@Injectable()
+export class ReleaseLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = logger('release-loop');
+  private readonly cfg = loadConfig(schedulerSchema);
+  private stopping = false;
+  private wake?: () => void;
+  private loops: Promise<void>[] = [];
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly findDue: FindDueCampaigns,
+    private readonly fanOut: FanOutCampaign,
+    private readonly complete: CompleteCampaigns,
+    private readonly sweep: SweepStaleMessages,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loops = [
+      this.every(this.cfg.RELEASE_POLL_MS, () => this.release(), true),
+      this.every(this.cfg.SWEEP_INTERVAL_MS, () => this.sweep.execute({ staleMs: this.cfg.SWEEP_STALE_MS, publishWindow: this.cfg.PUBLISH_WINDOW }).then(() => undefined)),
+      this.every(Math.min(1000, this.cfg.RELEASE_POLL_MS), () => this.complete.execute().then(() => undefined)),
+    ];
+  }
+
+  /** A campaign.executed event: release now rather than at the next poll. */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await Promise.all(this.loops);
+  }
+
+  private async release(): Promise<void> {
+    const due = await this.findDue.execute();
+    await Promise.all(
+      due
+        .filter((c) => !this.active.has(c.id))
+        .map(async (c) => {
+          this.active.add(c.id);
+          try {
+            await this.fanOut.execute(
+              { campaignId: c.id, traceParent: c.traceParent },
+              { batchSize: this.cfg.FANOUT_BATCH_SIZE, pauseMs: this.cfg.FANOUT_BATCH_PAUSE_MS, publishWindow: this.cfg.PUBLISH_WINDOW, shouldStop: () => this.stopping },
+            );
+          } finally {
+            this.active.delete(c.id);
+          }
+        }),
+    );
+  }
+
+  private async every(ms: number, task: () => Promise<void>, wakeable = false): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await task();
+      } catch (err) {
+        this.log.error({ err }, 'scheduler task failed');
+      }
+      if (this.stopping) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ms);
+        if (wakeable) {
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { uuidSchema } from '@utskick/http';
+
+export const audienceSchema = z.union([
+  z.object({ all: z.literal(true) }).strict(),
+  z.object({ contactIds: z.array(uuidSchema).min(1, 'must name at least one contact').max(100000) }).strict(),
+]);
+export type Audience = z.infer<typeof audienceSchema>;
+
+export const smsContentSchema = z.object({
+  from: z.string().trim().min(1, 'is required').max(15, 'at most 15 characters'),
+  text: z.string().min(1, 'is required').max(1600, 'at most 1,600 characters'),
+});
+export const emailContentSchema = z.object({
+  subject: z.string().trim().min(1, 'is required').max(998, 'at most 998 characters'),
+  text: z.string().min(1, 'is required').max(200000),
+  html: z.string().max(500000).optional(),
+});
+export type SmsContent = z.infer<typeof smsContentSchema>;
+export type EmailContent = z.infer<typeof emailContentSchema>;
+
+export const createCampaignSchema = z.discriminatedUnion('channel', [
+  z.object({
+    name: z.string().trim().min(1, 'is required').max(200),
+    channel: z.literal('sms'),
+    audience: audienceSchema,
+    sms: smsContentSchema,
+  }),
+  z.object({
+    name: z.string().trim().min(1, 'is required').max(200),
+    channel: z.literal('email'),
+    audience: audienceSchema,
+    email: emailContentSchema,
+  }),
+], { error: () => "must be 'sms' or 'email'" });
+export type CreateCampaignInput = z.infer<typeof createCampaignSchema>;
+
+export type CampaignContent = { sms: SmsContent } | { email: EmailContent };
+
+export interface CampaignView {
+  id: string;
+  name: string;
+  channel: 'sms' | 'email';
+  status: string;
+  statusReason: string | null;
+  audience: Audience;
+  sms?: SmsContent;
+  email?: EmailContent;
+  counts: Record<string, number>;
+  total: number;
+  createdAt: string;
+  executedAt: string | null;
+  completedAt: string | null;
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { JobPublisher, SendJob } from '@utskick/messaging';
+import { MessageLedger, sendJobMsgId } from '@utskick/messages';
+import { logger } from '@utskick/observability';
+import { DataSource } from 'typeorm';
+
+export interface DueCampaign {
+  id: string;
+  tenantId: string;
+  traceParent: string | null;
+}
+
+/** Campaigns whose fan-out is due or unfinished (a scheduler died midway), oldest first. */
+@Injectable()
+export class FindDueCampaigns {
+  constructor(private readonly ds: DataSource) {}
+
+  async execute(): Promise<DueCampaign[]> {
+    const rows: { id: string; tenant_id: string; trace_parent: string | null }[] = await this.ds.query(
+      `SELECT id, tenant_id, trace_parent FROM campaigns
+        WHERE status IN ('queued', 'dispatching') AND NOT fanout_done AND release_at <= now()
+        ORDER BY release_at LIMIT 100`,
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, traceParent: r.trace_parent }));
+  }
+}
+
+/** A campaign is completed when its fan-out is done and no message is pending. */
+@Injectable()
+export class CompleteCampaigns {
+  private readonly log = logger('complete-campaigns');
+  constructor(private readonly ds: DataSource) {}
+
+  async execute(): Promise<string[]> {
+    const rows: { id: string; tenant_id: string }[] = await this.ds.query(
+      `UPDATE campaigns c SET status = 'completed', completed_at = now(), updated_at = now()
+        WHERE c.status = 'dispatching' AND c.fanout_done
+          AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = c.tenant_id AND m.campaign_id = c.id
+                            AND m.status IN ('queued', 'sending', 'deferred'))
+        RETURNING c.id, c.tenant_id`,
+    );
+    for (const r of rows) this.log.info({ tenantId: r.tenant_id, campaignId: r.id }, 'campaign completed');
+    return rows.map((r) => r.id);
+  }
+}
+
+/** Re-publishes rows left pending past their deadline: the ledger, not the stream, is the truth. */
+@Injectable()
+export class SweepStaleMessages {
+  private readonly log = logger('sweeper');
+  constructor(
+    private readonly ledger: MessageLedger,
+    private readonly publisher: JobPublisher,
+  ) {}
+
+  async execute(input: { staleMs: number; publishWindow: number }): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.ledger.takeStale(input.staleMs);
+      if (!rows.length) break;
+      for (const channel of ['sms', 'email'] as const) {
+        const items = rows.filter((r) => r.channel === channel);
+        await this.publisher.publishMany(
+          channel === 'sms' ? 'sms.send' : 'email.send',
+          items.map((r) => ({
+            tenantId: r.tenantId,
+            payload: { messageId: r.id, tenantId: r.tenantId, campaignId: r.campaignId } satisfies SendJob,
+            msgId: sendJobMsgId(r.id, r.dispatchSeq),
+          })),
+          input.publishWindow,
+        );
+      }
+      total += rows.length;
+      if (rows.length < 5000) break;
+    }
+    if (total) this.log.info({ republished: total }, 'stale messages re-published');
+    return total;
+  }
+}

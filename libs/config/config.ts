@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/** Raised at boot when an environment variable is missing or malformed; names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/**
+ * Parses one concern's variables out of the environment. The process refuses to start
+ * with a message naming each bad variable.
+ */
+export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  return result.data;
+}
+
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
+
+export const databaseSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/utskick'),
+  DB_POOL_SIZE: int(10),
+});
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+export const natsSchema = z.object({
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /** Prefix of every subject, stream and durable name: lets test runs and environments share one server. */
+  NATS_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only')
+    .default('utskick'),
+});
+export type NatsConfig = z.infer<typeof natsSchema>;
+
+export const observabilitySchema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVICE_NAME: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+});
+export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
+
+export const apiSchema = z.object({
+  API_PORT: port(3000),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+});
+
+export const schedulerSchema = z.object({
+  SCHEDULER_PORT: port(3002),
+  FANOUT_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(5000),
+  /** Pause between fan-out batches; 0 in production, raised by tests that kill the scheduler mid-fan-out. */
+  FANOUT_BATCH_PAUSE_MS: int(0),
+  RELEASE_POLL_MS: int(1000),
+  SWEEP_INTERVAL_MS: int(5000),
+  /** A queued or deferred row untouched this long has its job published again. */
+  SWEEP_STALE_MS: int(60000),
+  PUBLISH_WINDOW: z.coerce.number().int().min(1).default(512),
+});
+
+export const workerSchema = z.object({
+  WORKER_PORT: port(0),
+  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  WORKER_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(256),
+  CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+  RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+  RETRY_MAX_MS: z.coerce.number().int().min(10).default(60000),
+  BREAKER_RESET_MS: z.coerce.number().int().min(100).default(10000),
+  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  BREAKER_VOLUME: z.coerce.number().int().min(1).default(20),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+});
+
+export const smsProviderSchema = z.object({
+  SMS_WORKER_PORT: port(3003),
+  /** Unset: the provider sandbox is used. */
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  SANDBOX_URL: z.string().url().default('http://127.0.0.1:3100'),
+  SANDBOX_AUTH_TOKEN: z.string().optional(),
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+});
+
+export const emailProviderSchema = z.object({
+  EMAIL_WORKER_PORT: port(3004),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  EMAIL_FROM: z.string().default('Utskick <noreply@utskick.test>'),
+  /** Domain of the VERP Return-Path bounces+<id>.<hmac>@<domain>. */
+  VERP_DOMAIN: z.string().default('bounces.utskick.test'),
+  VERP_SECRET: z.string().min(16, 'must be at least 16 characters'),
+});
+
+export const statusIngestSchema = z.object({
+  STATUS_INGEST_PORT: port(3001),
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  SANDBOX_AUTH_TOKEN: z.string().optional(),
+  /** Key of the sandbox's e-mail event webhook signature (HMAC-SHA256). */
+  SANDBOX_WEBHOOK_SECRET: z.string().optional(),
+  INGEST_BATCH_MAX: z.coerce.number().int().min(1).default(1000),
+  INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
+});
+
+export const sandboxSchema = z.object({
+  SANDBOX_HTTP_PORT: port(3100),
+  SANDBOX_SMTP_PORT: port(2525),
+  SANDBOX_AUTH_TOKEN: z.string().min(8),
+  SANDBOX_WEBHOOK_SECRET: z.string().min(8),
+  /** Where delivery events are posted when a send does not name a callback (e-mail). */
+  STATUS_INGEST_URL: z.string().url().default('http://127.0.0.1:3001'),
+  SANDBOX_LATENCY_MS: int(0),
+  SANDBOX_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  SANDBOX_CALLBACK_DELAY_MS: int(0),
+  SANDBOX_SMS_CALLBACK_STATUSES: z.string().default('delivered'),
+});

@@ -1,0 +1,4 @@
+export * from './message-status';
+export * from './message-ledger';
+export * from './status-batcher';
+export * from './dispatch-batch';

@@ -1,0 +1,242 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { canTransition, isMessageStatus, MessageStatus } from './message-status';
+
+export interface ClaimedMessage {
+  id: string;
+  tenantId: string;
+  campaignId: string;
+  contactId: string;
+  channel: 'sms' | 'email';
+  address: string;
+  attempts: number;
+}
+
+export type SendRecord =
+  | { id: string; status: 'sent'; provider: string; providerMessageId: string }
+  | { id: string; status: MessageStatus; provider: string; error: string }
+  | { id: string; status: 'deferred'; provider: string; error: string; retryInMs: number };
+
+export interface StatusEvent {
+  messageId: string;
+  status: MessageStatus | null; // null: recorded as an event only (provider's own deferred/processed)
+  eventType: string;
+  source: string;
+  providerEventId: string | null;
+  providerMessageId?: string | null;
+  error?: string | null;
+  payload: unknown;
+}
+
+export interface ApplyResult {
+  stored: number;
+  duplicates: number;
+  applied: number;
+  unknown: number;
+}
+
+export interface Republished {
+  id: string;
+  tenantId: string;
+  campaignId: string;
+  channel: 'sms' | 'email';
+  dispatchSeq: number;
+}
+
+/**
+ * The per-recipient ledger: claims, send results, provider events and the sweeper, all written
+ * set-wise (one statement per batch). The row is the truth; jobs on the stream only point at it.
+ */
+@Injectable()
+export class MessageLedger {
+  constructor(private readonly ds: DataSource) {}
+
+  /** Claims rows still ours to send (queued, deferred, or a claim whose lease ran out); others are skipped. */
+  async claim(ids: string[], workerId: string, leaseMs: number): Promise<ClaimedMessage[]> {
+    if (!ids.length) return [];
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `UPDATE messages m
+          SET status = 'sending', claimed_by = $2, claimed_until = now() + make_interval(secs => $3::double precision / 1000),
+              attempts = m.attempts + 1, updated_at = now()
+        WHERE m.id = ANY($1::uuid[])
+          AND (m.status IN ('queued', 'deferred') OR (m.status = 'sending' AND m.claimed_until < now()))
+        RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts`,
+      [[...ids].sort(), workerId, leaseMs],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      campaignId: r.campaign_id as string,
+      contactId: r.contact_id as string,
+      channel: r.channel as 'sms' | 'email',
+      address: r.address as string,
+      attempts: r.attempts as number,
+    }));
+  }
+
+  /**
+   * Records a batch of submissions in one statement, with an event row each. A report that
+   * already moved the row past `sending` (a fast provider) is kept: `sent` never overwrites it.
+   */
+  async recordResults(records: SendRecord[]): Promise<void> {
+    if (!records.length) return;
+    const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : 1));
+    await this.ds.query(
+      `WITH r AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
+           AS r(id, status, provider, provider_message_id, error, retry_ms)
+       ), upd AS (
+         UPDATE messages m SET
+           status = CASE WHEN m.status = 'sending' THEN r.status ELSE m.status END,
+           provider = r.provider,
+           provider_message_id = COALESCE(r.provider_message_id, m.provider_message_id),
+           error = CASE WHEN r.status = 'sent' THEN NULL ELSE r.error END,
+           sent_at = CASE WHEN r.status = 'sent' THEN COALESCE(m.sent_at, now()) ELSE m.sent_at END,
+           next_attempt_at = CASE WHEN r.status = 'deferred' THEN now() + make_interval(secs => r.retry_ms::double precision / 1000) ELSE NULL END,
+           final_at = CASE WHEN r.status IN ('sent', 'deferred') THEN m.final_at ELSE COALESCE(m.final_at, now()) END,
+           claimed_by = NULL, claimed_until = NULL, updated_at = now()
+         FROM r WHERE m.id = r.id
+         RETURNING m.id, m.tenant_id, r.status, r.error
+       )
+       INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
+       SELECT upd.tenant_id, upd.id, upd.status, 'worker', CASE WHEN upd.error IS NULL THEN NULL ELSE jsonb_build_object('error', upd.error) END, true
+         FROM upd`,
+      [
+        sorted.map((r) => r.id),
+        sorted.map((r) => r.status),
+        sorted.map((r) => r.provider),
+        sorted.map((r) => ('providerMessageId' in r ? r.providerMessageId : null)),
+        sorted.map((r) => ('error' in r ? r.error : null)),
+        sorted.map((r) => ('retryInMs' in r ? r.retryInMs : 0)),
+      ],
+    );
+  }
+
+  /**
+   * Stores provider events once (by source + provider event id) and moves each message
+   * forward where the status order allows. Unknown message ids are counted and dropped.
+   */
+  async applyEvents(events: StatusEvent[]): Promise<ApplyResult> {
+    if (!events.length) return { stored: 0, duplicates: 0, applied: 0, unknown: 0 };
+    return this.ds.transaction(async (em) => {
+      const ids = [...new Set(events.map((e) => e.messageId))].sort();
+      const current: { id: string; tenant_id: string; status: string }[] = await em.query(
+        `SELECT id, tenant_id, status FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [ids],
+      );
+      const byId = new Map(current.map((r) => [r.id, r]));
+      const known = events.filter((e) => byId.has(e.messageId));
+      const inserted = await this.insertEvents(em, known, byId);
+      const state = new Map(current.map((r) => [r.id, r.status as MessageStatus]));
+      const changed = new Map<string, { status: MessageStatus; providerMessageId: string | null; error: string | null }>();
+      const appliedEventIds: string[] = [];
+      for (const { event, rowId } of inserted) {
+        if (!event.status) continue;
+        const from = state.get(event.messageId)!;
+        if (!isMessageStatus(from) || !canTransition(from, event.status)) continue;
+        state.set(event.messageId, event.status);
+        changed.set(event.messageId, {
+          status: event.status,
+          providerMessageId: event.providerMessageId ?? null,
+          error: event.error ?? null,
+        });
+        appliedEventIds.push(rowId);
+      }
+      if (changed.size) {
+        const list = [...changed.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+        await em.query(
+          `UPDATE messages m SET status = c.status,
+              provider_message_id = COALESCE(m.provider_message_id, c.pmid),
+              error = COALESCE(c.error, m.error),
+              sent_at = CASE WHEN c.status = 'sent' THEN COALESCE(m.sent_at, now()) ELSE m.sent_at END,
+              final_at = CASE WHEN c.status = 'sent' THEN m.final_at ELSE now() END,
+              claimed_by = NULL, claimed_until = NULL, updated_at = now()
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS c(id, status, pmid, error)
+            WHERE m.id = c.id`,
+          [list.map(([id]) => id), list.map(([, c]) => c.status), list.map(([, c]) => c.providerMessageId), list.map(([, c]) => c.error)],
+        );
+        await em.query(`UPDATE message_events SET applied = true WHERE id = ANY($1::bigint[])`, [appliedEventIds]);
+      }
+      return {
+        stored: inserted.length,
+        duplicates: known.length - inserted.length,
+        applied: appliedEventIds.length,
+        unknown: events.length - known.length,
+      };
+    });
+  }
+
+  private async insertEvents(
+    em: EntityManager,
+    events: StatusEvent[],
+    byId: Map<string, { tenant_id: string }>,
+  ): Promise<{ event: StatusEvent; rowId: string }[]> {
+    if (!events.length) return [];
+    const key = (source: string, providerEventId: string | null, messageId: string, status: string) =>
+      `${source}|${providerEventId ?? `${messageId}|${status}`}`;
+    const rows: { id: string; source: string; provider_event_id: string | null; message_id: string; status: string }[] =
+      await em.query(
+        `INSERT INTO message_events (tenant_id, message_id, status, source, provider_event_id, payload, applied)
+         SELECT e.tenant_id, e.message_id, e.status, e.source, e.provider_event_id, e.payload, false
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+             AS e(tenant_id, message_id, status, source, provider_event_id, payload)
+         ON CONFLICT (source, provider_event_id) WHERE provider_event_id IS NOT NULL DO NOTHING
+         RETURNING id, source, provider_event_id, message_id, status`,
+        [
+          events.map((e) => byId.get(e.messageId)!.tenant_id),
+          events.map((e) => e.messageId),
+          events.map((e) => e.status ?? e.eventType),
+          events.map((e) => e.source),
+          events.map((e) => e.providerEventId),
+          events.map((e) => JSON.stringify(e.payload ?? null)),
+        ],
+      );
+    const rowIdByKey = new Map(rows.map((r) => [key(r.source, r.provider_event_id, r.message_id, r.status), r.id]));
+    const out: { event: StatusEvent; rowId: string }[] = [];
+    for (const event of events) {
+      const k = key(event.source, event.providerEventId, event.messageId, event.status ?? event.eventType);
+      const rowId = rowIdByKey.get(k);
+      if (rowId === undefined) continue;
+      rowIdByKey.delete(k); // the same event twice in one batch is stored, and applied, once
+      out.push({ event, rowId });
+    }
+    return out;
+  }
+
+  /**
+   * The sweeper: rows pending past their deadline (queued or deferred and untouched, or a claim
+   * whose lease ran out) get a new dispatch sequence — a new Nats-Msg-Id — to be published again.
+   */
+  async takeStale(staleMs: number, limit = 5000): Promise<Republished[]> {
+    const rows: Record<string, unknown>[] = await this.ds.query(
+      `UPDATE messages m
+          SET dispatch_seq = m.dispatch_seq + 1, updated_at = now(),
+              status = CASE WHEN m.status = 'sending' THEN 'queued' ELSE m.status END,
+              claimed_by = NULL, claimed_until = NULL
+        WHERE m.id IN (
+          SELECT id FROM messages
+           WHERE status IN ('queued', 'sending', 'deferred')
+             AND CASE status
+                   WHEN 'queued' THEN updated_at < now() - make_interval(secs => $1::double precision / 1000)
+                   WHEN 'sending' THEN claimed_until < now()
+                   ELSE next_attempt_at < now() - make_interval(secs => $1::double precision / 1000)
+                 END
+           ORDER BY id LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+        RETURNING m.id, m.tenant_id, m.campaign_id, m.channel, m.dispatch_seq`,
+      [staleMs, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      tenantId: r.tenant_id as string,
+      campaignId: r.campaign_id as string,
+      channel: r.channel as 'sms' | 'email',
+      dispatchSeq: r.dispatch_seq as number,
+    }));
+  }
+}
+
+/** Nats-Msg-Id of a send job: message id plus its dispatch sequence (a re-publish needs a new one). */
+export function sendJobMsgId(messageId: string, dispatchSeq: number): string {
+  return `${messageId}:${dispatchSeq}`;
+}

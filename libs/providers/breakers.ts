@@ -1,0 +1,63 @@
+import CircuitBreaker from 'opossum';
+import { breakerState, logger } from '@utskick/observability';
+
+export interface BreakerOptions {
+  resetTimeoutMs: number;
+  errorThresholdPercentage: number;
+  volumeThreshold: number;
+  timeoutMs: number;
+}
+
+/**
+ * One opossum breaker per provider account, created lazily. Only thrown (retryable) failures
+ * count; a permanent rejection of one recipient is a returned value and never opens it.
+ */
+export class BreakerRegistry {
+  private readonly log = logger('breakers');
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(private readonly opts: BreakerOptions) {}
+
+  get<A extends unknown[], R>(provider: string, account: string, action: (...args: A) => Promise<R>): CircuitBreaker<A, R> {
+    const key = `${provider}:${account}`;
+    let breaker = this.breakers.get(key) as CircuitBreaker<A, R> | undefined;
+    if (!breaker) {
+      breaker = new CircuitBreaker(action, {
+        resetTimeout: this.opts.resetTimeoutMs,
+        errorThresholdPercentage: this.opts.errorThresholdPercentage,
+        volumeThreshold: this.opts.volumeThreshold,
+        timeout: this.opts.timeoutMs,
+        rollingCountTimeout: 10_000,
+        name: key,
+      });
+      const labels = { provider, account };
+      breakerState.set(labels, 0);
+      breaker.on('open', () => {
+        breakerState.set(labels, 2);
+        this.log.warn({ provider, account }, 'breaker opened');
+      });
+      breaker.on('halfOpen', () => breakerState.set(labels, 1));
+      breaker.on('close', () => {
+        breakerState.set(labels, 0);
+        this.log.info({ provider, account }, 'breaker closed');
+      });
+      this.breakers.set(key, breaker as unknown as CircuitBreaker);
+    }
+    return breaker;
+  }
+
+  /** Resolves once no breaker is open (they turn half-open after the reset timeout). */
+  async whenClosed(): Promise<void> {
+    for (const b of this.breakers.values()) {
+      if (b.opened) await new Promise<void>((resolve) => b.once('halfOpen', () => resolve()));
+    }
+  }
+
+  shutdown(): void {
+    for (const b of this.breakers.values()) b.shutdown();
+  }
+}
+
+export function isBreakerOpenError(err: unknown): boolean {
+  return (err as { code?: string })?.code === 'EOPENBREAKER';
+}

@@ -1,0 +1,70 @@
+import nodemailer, { Transporter } from 'nodemailer';
+import { RetryableProviderError, SubmitResult } from './send-result';
+import { verpAddress } from './verp';
+
+export interface EmailSubmission {
+  messageId: string;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface SmtpOptions {
+  url: string;
+  poolSize: number;
+  verpSecret: string;
+  verpDomain: string;
+  timeoutMs: number;
+}
+
+/** SMTP through a pooled nodemailer transport; the envelope sender is a VERP address carrying our id. */
+export class SmtpProvider {
+  readonly name = 'smtp';
+  private readonly transport: Transporter;
+
+  constructor(private readonly opts: SmtpOptions) {
+    const url = new URL(opts.url);
+    this.transport = nodemailer.createTransport({
+      pool: true,
+      host: url.hostname,
+      port: Number(url.port || 25),
+      secure: url.protocol === 'smtps:',
+      ignoreTLS: url.searchParams.get('tls') === 'off' || url.hostname === '127.0.0.1' || url.hostname === 'localhost',
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      maxConnections: opts.poolSize,
+      maxMessages: Infinity,
+      connectionTimeout: opts.timeoutMs,
+      socketTimeout: opts.timeoutMs,
+    });
+  }
+
+  async submit(mail: EmailSubmission): Promise<SubmitResult> {
+    const domain = this.opts.verpDomain;
+    try {
+      const info = await this.transport.sendMail({
+        envelope: { from: verpAddress(this.opts.verpSecret, domain, mail.messageId), to: [mail.to] },
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: `<${mail.messageId}@${domain}>`,
+        headers: { 'X-Utskick-Message-Id': mail.messageId },
+      });
+      return { kind: 'accepted', providerMessageId: info.messageId ?? mail.messageId };
+    } catch (err) {
+      const e = err as { responseCode?: number; response?: string; message: string };
+      if (e.responseCode && e.responseCode >= 500) {
+        const hard = /5\.1\.[1236]|5\.1\.10/.test(e.response ?? '');
+        return { kind: 'rejected', status: hard ? 'bounced' : 'failed', error: `smtp ${e.responseCode}: ${e.response ?? e.message}` };
+      }
+      throw new RetryableProviderError(`smtp ${e.responseCode ?? ''}: ${e.response ?? e.message}`.trim());
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './api-key';
+export * from './create-tenant';
+export * from './auth.guard';
