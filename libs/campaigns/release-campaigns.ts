@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JobPublisher, SendJob } from '@utskick/messaging';
 import { MessageLedger, sendJobMsgId } from '@utskick/messages';
 import { logger } from '@utskick/observability';
+import { sqlRows } from '@utskick/persistence';
 import { DataSource } from 'typeorm';
 
 export interface DueCampaign {
@@ -32,7 +33,8 @@ export class CompleteCampaigns {
   constructor(private readonly ds: DataSource) {}
 
   async execute(): Promise<string[]> {
-    const rows: { id: string; tenant_id: string }[] = await this.ds.query(
+    const rows = await sqlRows<{ id: string; tenant_id: string }>(
+      this.ds,
       `UPDATE campaigns c SET status = 'completed', completed_at = now(), updated_at = now()
         WHERE c.status = 'dispatching' AND c.fanout_done
           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = c.tenant_id AND m.campaign_id = c.id

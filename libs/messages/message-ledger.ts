@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sqlRows } from '@utskick/persistence';
 import { DataSource, EntityManager } from 'typeorm';
 import { canTransition, isMessageStatus, MessageStatus } from './message-status';
 
@@ -54,7 +55,7 @@ export class MessageLedger {
   /** Claims rows still ours to send (queued, deferred, or a claim whose lease ran out); others are skipped. */
   async claim(ids: string[], workerId: string, leaseMs: number): Promise<ClaimedMessage[]> {
     if (!ids.length) return [];
-    const rows: Record<string, unknown>[] = await this.ds.query(
+    const rows = await sqlRows(this.ds,
       `UPDATE messages m
           SET status = 'sending', claimed_by = $2, claimed_until = now() + make_interval(secs => $3::double precision / 1000),
               attempts = m.attempts + 1, updated_at = now()
@@ -208,7 +209,7 @@ export class MessageLedger {
    * whose lease ran out) get a new dispatch sequence — a new Nats-Msg-Id — to be published again.
    */
   async takeStale(staleMs: number, limit = 5000): Promise<Republished[]> {
-    const rows: Record<string, unknown>[] = await this.ds.query(
+    const rows = await sqlRows(this.ds,
       `UPDATE messages m
           SET dispatch_seq = m.dispatch_seq + 1, updated_at = now(),
               status = CASE WHEN m.status = 'sending' THEN 'queued' ELSE m.status END,

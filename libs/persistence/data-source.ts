@@ -31,15 +31,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
+    // Services starting together serialise here, so only one of them issues CREATE DATABASE.
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) {
-      try {
-        await client.query(`CREATE DATABASE "${name}"`);
-      } catch (err) {
-        // Another service created it between our check and our CREATE.
-        if ((err as { code?: string }).code !== '42P04') throw err;
-      }
-    }
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
   } finally {
     await client.end();
   }

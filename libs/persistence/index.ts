@@ -3,3 +3,4 @@ export * from './tenant-id';
 export * from './data-source';
 export * from './persistence.module';
 export * from './database-health';
+export * from './sql';

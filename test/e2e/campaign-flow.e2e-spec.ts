@@ -83,8 +83,8 @@ describe('campaign flow through all six services', () => {
 
     // Every status change is an event row.
     const events = await cluster.db.query(
-      `SELECT status, count(*)::int AS n FROM message_events e JOIN messages m ON m.id = e.message_id
-        WHERE m.campaign_id = $1 GROUP BY status`,
+      `SELECT e.status, count(*)::int AS n FROM message_events e JOIN messages m ON m.id = e.message_id
+        WHERE m.campaign_id = $1 GROUP BY e.status`,
       [created.body.id],
     );
     expect(Object.fromEntries(events.rows.map((r) => [r.status, r.n]))).toEqual({ sent: 1000, delivered: 1000 });

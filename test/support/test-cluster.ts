@@ -75,7 +75,10 @@ export class TestCluster {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.processes.set(name, child);
-    await waitReady(this.ports[name], 60_000);
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`${name} exited with ${code} during start; see ${LOG_DIR}/${this.names.prefix}/${name}.log`))),
+    );
+    await Promise.race([waitReady(this.ports[name], 60_000), exited]);
     return child;
   }
 
