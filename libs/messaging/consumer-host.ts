@@ -105,11 +105,11 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     let consumer: Consumer | undefined;
     while (!this.stopping) {
       try {
-        if (b.handler.ready) await b.handler.ready();
+        const limit = (b.handler.ready ? await b.handler.ready() : undefined)?.maxBatch ?? b.meta.batchSize;
         if (this.stopping) break;
         consumer ??= await this.consumer(b);
         const batch: JsMsg[] = [];
-        const iter = await consumer.fetch({ max_messages: b.meta.batchSize, expires: 1000 });
+        const iter = await consumer.fetch({ max_messages: Math.min(limit, b.meta.batchSize), expires: 1000 });
         for await (const m of iter) batch.push(m);
         if (batch.length) await this.process(b, batch);
       } catch (err) {

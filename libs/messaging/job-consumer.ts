@@ -22,8 +22,11 @@ export const drop = (reason: string): Outcome => ({ kind: 'drop', reason });
 export interface JobHandler<K extends SubjectKind> {
   /** Handles a batch; answers one outcome per job, in order. */
   handle(jobs: Job<K>[]): Promise<Outcome[]>;
-  /** Resolves when the handler can take new work (a provider whose breaker is open makes it wait). */
-  ready?(): Promise<void>;
+  /**
+   * Resolves when the handler can take new work (a provider whose breaker is open makes it
+   * wait); may cap the next batch (a half-open breaker wants one probe, not a batch).
+   */
+  ready?(): Promise<{ maxBatch: number } | undefined | void>;
 }
 
 export interface JobConsumerOptions {

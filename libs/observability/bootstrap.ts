@@ -32,7 +32,23 @@ export async function runService(module: Type<unknown>, opts: ServiceOptions): P
   const log = rootLogger();
   try {
     const app = await NestFactory.create(module, { logger: new PinoNestLogger(), bufferLogs: false, rawBody: opts.rawBody ?? false });
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    // Shutdown hooks run on close: consumers drain (beforeApplicationShutdown), then NATS and the
+    // database close. A clean drain exits 0.
+    let closing = false;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        if (closing) return;
+        closing = true;
+        log.info({ signal }, `${opts.name} draining`);
+        app
+          .close()
+          .then(() => process.exit(0))
+          .catch((err) => {
+            log.error({ err }, 'shutdown failed');
+            process.exit(1);
+          });
+      });
+    }
     await opts.configure?.(app);
     await app.listen(opts.port, '0.0.0.0');
     const address = app.getHttpServer().address();

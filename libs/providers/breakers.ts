@@ -46,11 +46,15 @@ export class BreakerRegistry {
     return breaker;
   }
 
-  /** Resolves once no breaker is open (they turn half-open after the reset timeout). */
-  async whenClosed(): Promise<void> {
+  /**
+   * Resolves once no breaker is open (they turn half-open after the reset timeout). While one
+   * is half-open it answers a batch limit of 1: a probe, not a batch of deliveries to burn.
+   */
+  async whenClosed(): Promise<{ maxBatch: number } | undefined> {
     for (const b of this.breakers.values()) {
       if (b.opened) await new Promise<void>((resolve) => b.once('halfOpen', () => resolve()));
     }
+    return [...this.breakers.values()].some((b) => b.halfOpen) ? { maxBatch: 1 } : undefined;
   }
 
   shutdown(): void {

@@ -55,7 +55,7 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
     return this.dispatch.execute(jobs);
   }
 
-  ready(): Promise<void> {
+  ready(): Promise<{ maxBatch: number } | undefined> {
     return this.breakers.whenClosed();
   }
 

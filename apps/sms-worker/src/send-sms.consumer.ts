@@ -60,7 +60,7 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
   }
 
   /** While the provider's breaker is open the worker stops fetching. */
-  ready(): Promise<void> {
+  ready(): Promise<{ maxBatch: number } | undefined> {
     return this.breakers.whenClosed();
   }
 
