@@ -4,7 +4,7 @@ import { uuidSchema } from '@utskick/http';
 export const audienceSchema = z.union([
   z.object({ all: z.literal(true) }).strict(),
   z.object({ contactIds: z.array(uuidSchema).min(1, 'must name at least one contact').max(100000) }).strict(),
-]);
+], { error: 'must be either {"all": true} or {"contactIds": [...]}' });
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const smsContentSchema = z.object({

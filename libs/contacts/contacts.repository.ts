@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { NotFoundError, isUuid } from '@utskick/http';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DomainError, NotFoundError, isUuid } from '@utskick/http';
 import { ContactEntity, TenantId } from '@utskick/persistence';
 import { DataSource } from 'typeorm';
 import { ContactInput, ContactView } from './contact.dto';
@@ -44,7 +44,17 @@ export class ContactsRepository {
   async update(tenantId: TenantId, id: string, patch: Partial<ContactInput>): Promise<ContactEntity> {
     const c = await this.get(tenantId, id);
     Object.assign(c, columns({ ...fromEntity(c), ...patch }));
-    return this.repo.save(c);
+    try {
+      return await this.repo.save(c);
+    } catch (err) {
+      // contacts_tenant_external: the externalId is another contact's of this tenant.
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
+        throw new DomainError('external_id_taken', HttpStatus.CONFLICT, 'Another contact has this externalId', [
+          { field: 'externalId', reason: 'is used by another contact' },
+        ]);
+      }
+      throw err;
+    }
   }
 
   async delete(tenantId: TenantId, id: string): Promise<void> {

@@ -5,11 +5,14 @@ import { ValidationError } from './problem';
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
+  const field = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || 'body';
   throw new ValidationError(
-    result.error.issues.map((i) => ({
-      field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'body',
-      reason: i.message,
-    })),
+    result.error.issues.flatMap((i) =>
+      // An unknown key is named as the field itself, not as its parent object.
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ field: field([...i.path, k]), reason: 'is not a known field' }))
+        : [{ field: field(i.path), reason: i.message }],
+    ),
   );
 }
 

@@ -1,0 +1,14 @@
+import { apiSchema, ConfigError, loadConfig, natsSchema } from './config';
+
+describe('loadConfig', () => {
+  it('refuses to start naming the bad variable', () => {
+    expect(() => loadConfig(apiSchema, { ADMIN_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig(apiSchema, { ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
+    expect(() => loadConfig(apiSchema, { ADMIN_TOKEN: 'a'.repeat(20), API_PORT: 'eighty' })).toThrow(/API_PORT/);
+  });
+  it('applies defaults and coerces numbers', () => {
+    expect(loadConfig(apiSchema, { ADMIN_TOKEN: 'a'.repeat(20), API_PORT: '8080' })).toEqual({ ADMIN_TOKEN: 'a'.repeat(20), API_PORT: 8080 });
+    expect(loadConfig(natsSchema, {}).NATS_PREFIX).toBe('utskick');
+    expect(() => loadConfig(natsSchema, { NATS_PREFIX: 'Bad.Prefix' })).toThrow(/NATS_PREFIX/);
+  });
+});
