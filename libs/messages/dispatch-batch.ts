@@ -69,7 +69,7 @@ export class DispatchBatch<C> {
       providerLatency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       if (result.kind === 'accepted') {
         messagesSent.inc(labels);
-        return { record: { id: m.id, status: 'sent', provider: this.sender.provider, providerMessageId: result.providerMessageId }, outcome: ack() };
+        return { record: { id: m.id, status: 'sent', provider: this.sender.provider, providerMessageId: result.providerMessageId, acceptedAt: new Date() }, outcome: ack() };
       }
       messagesFailed.inc({ ...labels, kind: 'rejected' });
       return { record: { id: m.id, status: result.status, provider: this.sender.provider, error: result.error }, outcome: drop(result.error) };

@@ -14,7 +14,7 @@ export interface ClaimedMessage {
 }
 
 export type SendRecord =
-  | { id: string; status: 'sent'; provider: string; providerMessageId: string }
+  | { id: string; status: 'sent'; provider: string; providerMessageId: string; acceptedAt: Date }
   | { id: string; status: MessageStatus; provider: string; error: string }
   | { id: string; status: 'deferred'; provider: string; error: string; retryInMs: number };
 
@@ -84,15 +84,15 @@ export class MessageLedger {
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : 1));
     await this.ds.query(
       `WITH r AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
-           AS r(id, status, provider, provider_message_id, error, retry_ms)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::timestamptz[])
+           AS r(id, status, provider, provider_message_id, error, retry_ms, accepted_at)
        ), upd AS (
          UPDATE messages m SET
            status = CASE WHEN m.status = 'sending' THEN r.status ELSE m.status END,
            provider = r.provider,
            provider_message_id = COALESCE(r.provider_message_id, m.provider_message_id),
            error = CASE WHEN r.status = 'sent' THEN NULL ELSE r.error END,
-           sent_at = CASE WHEN r.status = 'sent' THEN COALESCE(m.sent_at, now()) ELSE m.sent_at END,
+           sent_at = CASE WHEN r.status = 'sent' THEN COALESCE(m.sent_at, r.accepted_at, now()) ELSE m.sent_at END,
            next_attempt_at = CASE WHEN r.status = 'deferred' THEN now() + make_interval(secs => r.retry_ms::double precision / 1000) ELSE NULL END,
            final_at = CASE WHEN r.status IN ('sent', 'deferred') THEN m.final_at ELSE COALESCE(m.final_at, now()) END,
            claimed_by = NULL, claimed_until = NULL, updated_at = now()
@@ -109,6 +109,7 @@ export class MessageLedger {
         sorted.map((r) => ('providerMessageId' in r ? r.providerMessageId : null)),
         sorted.map((r) => ('error' in r ? r.error : null)),
         sorted.map((r) => ('retryInMs' in r ? r.retryInMs : 0)),
+        sorted.map((r) => ('acceptedAt' in r ? r.acceptedAt : null)),
       ],
     );
   }
