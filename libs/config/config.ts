@@ -35,7 +35,7 @@ export type DatabaseConfig = z.infer<typeof databaseSchema>;
 
 export const natsSchema = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-  /** Prefix of every subject, stream and durable name: lets test runs and environments share one server. */
+  /** Prefix of every subject and stream name (durables live inside the prefixed streams): lets test runs and environments share one server. */
   NATS_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _ only')
@@ -68,7 +68,6 @@ export const schedulerSchema = z.object({
 });
 
 export const workerSchema = z.object({
-  WORKER_PORT: port(0),
   WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   WORKER_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(256),
@@ -79,6 +78,8 @@ export const workerSchema = z.object({
   BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
   BREAKER_VOLUME: z.coerce.number().int().min(1).default(20),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  /** A message still not accepted this long after it was queued is failed (retries exhausted). */
+  MESSAGE_VALIDITY_MS: z.coerce.number().int().min(1000).default(10 * 3600 * 1000),
 });
 
 export const smsProviderSchema = z.object({

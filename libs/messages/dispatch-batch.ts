@@ -17,6 +17,8 @@ export interface DispatchOptions {
   concurrency: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Past this age a message that still fails to submit is failed rather than retried again. */
+  validityMs: number;
 }
 
 /** Exponential back-off with jitter, by attempt number (1-based). */
@@ -84,6 +86,10 @@ export class DispatchBatch<C> {
         backoffMs(m.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs),
       );
       const error = open ? `${this.sender.provider}: circuit open` : (err as Error).message;
+      if (Date.now() + delay > m.createdAt.getTime() + this.opts.validityMs) {
+        const expired = `validity period expired: ${error}`;
+        return { record: { id: m.id, status: 'failed', provider: this.sender.provider, error: expired }, outcome: drop(expired) };
+      }
       return { record: { id: m.id, status: 'deferred', provider: this.sender.provider, error, retryInMs: delay }, outcome: retry(delay, error) };
     }
   }

@@ -11,6 +11,7 @@ export interface ClaimedMessage {
   channel: 'sms' | 'email';
   address: string;
   attempts: number;
+  createdAt: Date;
 }
 
 export type SendRecord =
@@ -61,7 +62,7 @@ export class MessageLedger {
               attempts = m.attempts + 1, updated_at = now()
         WHERE m.id = ANY($1::uuid[])
           AND (m.status IN ('queued', 'deferred') OR (m.status = 'sending' AND m.claimed_until < now()))
-        RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts`,
+        RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts, m.created_at`,
       [[...ids].sort(), workerId, leaseMs],
     );
     return rows.map((r) => ({
@@ -72,6 +73,7 @@ export class MessageLedger {
       channel: r.channel as 'sms' | 'email',
       address: r.address as string,
       attempts: r.attempts as number,
+      createdAt: r.created_at as Date,
     }));
   }
 
@@ -96,11 +98,12 @@ export class MessageLedger {
            next_attempt_at = CASE WHEN r.status = 'deferred' THEN now() + make_interval(secs => r.retry_ms::double precision / 1000) ELSE NULL END,
            final_at = CASE WHEN r.status IN ('sent', 'deferred') THEN m.final_at ELSE COALESCE(m.final_at, now()) END,
            claimed_by = NULL, claimed_until = NULL, updated_at = now()
-         FROM r WHERE m.id = r.id
-         RETURNING m.id, m.tenant_id, r.status, r.error
+         FROM r, messages prev
+        WHERE m.id = r.id AND prev.id = r.id
+         RETURNING m.id, m.tenant_id, r.status, r.error, prev.status = 'sending' AS applied
        )
        INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
-       SELECT upd.tenant_id, upd.id, upd.status, 'worker', CASE WHEN upd.error IS NULL THEN NULL ELSE jsonb_build_object('error', upd.error) END, true
+       SELECT upd.tenant_id, upd.id, upd.status, 'worker', CASE WHEN upd.error IS NULL THEN NULL ELSE jsonb_build_object('error', upd.error) END, upd.applied
          FROM upd`,
       [
         sorted.map((r) => r.id),

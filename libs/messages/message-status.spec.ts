@@ -16,6 +16,10 @@ describe('canTransition (status only moves forward)', () => {
     ['failed', 'delivered', false],
     ['undelivered', 'delivered', false],
     ['spam', 'delivered', false],
+    ['sent', 'spam', true], // a complaint whose delivery report never came
+    ['bounced', 'spam', false],
+    ['failed', 'unsubscribed', false],
+    ['undelivered', 'spam', false],
     ['no_primary_phone', 'sent', false],
     ['duplicate_address', 'delivered', false],
     ['sent', 'queued', false],

@@ -41,6 +41,8 @@ export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
   const rf = rank(from);
   const rt = rank(to);
   if (rf < 0 || rt < 0 || from === to) return false;
+  // Feedback (complaint, unsubscribe) follows a message that reached the recipient, never a failed one.
+  if (rt === 3 && rf === 2) return from === 'delivered';
   if (rt > rf) return true;
   // Among outcomes only a late hard bounce may follow delivered.
   return from === 'delivered' && to === 'bounced';

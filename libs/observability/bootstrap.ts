@@ -1,6 +1,6 @@
 import { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '@utskick/config';
+import { ConfigError, loadConfig, observabilitySchema } from '@utskick/config';
 import { logger, rootLogger } from './logger';
 import { startTracing } from './tracing';
 
@@ -31,6 +31,7 @@ export async function runService(module: Type<unknown>, opts: ServiceOptions): P
   startTracing(opts.name);
   const log = rootLogger();
   try {
+    loadConfig(observabilitySchema);
     const app = await NestFactory.create(module, { logger: new PinoNestLogger(), bufferLogs: false, rawBody: opts.rawBody ?? false });
     // Shutdown hooks run on close: consumers drain (beforeApplicationShutdown), then NATS and the
     // database close. A clean drain exits 0.

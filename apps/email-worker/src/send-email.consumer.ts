@@ -48,6 +48,7 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
       concurrency: Math.min(w.WORKER_CONCURRENCY, cfg.SMTP_POOL_SIZE * 4),
       retryBaseMs: w.RETRY_BASE_MS,
       retryMaxMs: w.RETRY_MAX_MS,
+      validityMs: w.MESSAGE_VALIDITY_MS,
     });
   }
 

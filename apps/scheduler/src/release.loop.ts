@@ -14,7 +14,7 @@ export class ReleaseLoop implements OnApplicationBootstrap, BeforeApplicationShu
   private stopping = false;
   private wake?: () => void;
   private loops: Promise<void>[] = [];
-  private readonly active = new Set<string>();
+  private readonly active = new Map<string, Promise<void>>();
 
   constructor(
     private readonly findDue: FindDueCampaigns,
@@ -40,25 +40,30 @@ export class ReleaseLoop implements OnApplicationBootstrap, BeforeApplicationShu
     this.stopping = true;
     this.wake?.();
     await Promise.all(this.loops);
+    // Fan-outs stop between batches; their cursor is committed, so the next scheduler resumes.
+    await Promise.all(this.active.values());
   }
 
+  /** Starts the fan-out of every due campaign not already running here; does not wait for them. */
   private async release(): Promise<void> {
     const due = await this.findDue.execute();
-    await Promise.all(
-      due
-        .filter((c) => !this.active.has(c.id))
-        .map(async (c) => {
-          this.active.add(c.id);
-          try {
-            await this.fanOut.execute(
-              { campaignId: c.id, traceParent: c.traceParent },
-              { batchSize: this.cfg.FANOUT_BATCH_SIZE, pauseMs: this.cfg.FANOUT_BATCH_PAUSE_MS, publishWindow: this.cfg.PUBLISH_WINDOW, shouldStop: () => this.stopping },
-            );
-          } finally {
-            this.active.delete(c.id);
-          }
-        }),
-    );
+    for (const c of due) {
+      if (this.active.has(c.id) || this.stopping) continue;
+      const run = this.fanOut
+        .execute(
+          { campaignId: c.id, traceParent: c.traceParent },
+          {
+            batchSize: this.cfg.FANOUT_BATCH_SIZE,
+            pauseMs: this.cfg.FANOUT_BATCH_PAUSE_MS,
+            publishWindow: this.cfg.PUBLISH_WINDOW,
+            shouldStop: () => this.stopping,
+          },
+        )
+        .then(() => undefined)
+        .catch((err) => this.log.error({ err, tenantId: c.tenantId, campaignId: c.id }, 'fan-out failed; resumes at the next poll'))
+        .finally(() => this.active.delete(c.id));
+      this.active.set(c.id, run);
+    }
   }
 
   private async every(ms: number, task: () => Promise<void>, wakeable = false): Promise<void> {

@@ -52,6 +52,7 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
       concurrency: w.WORKER_CONCURRENCY,
       retryBaseMs: w.RETRY_BASE_MS,
       retryMaxMs: w.RETRY_MAX_MS,
+      validityMs: w.MESSAGE_VALIDITY_MS,
     });
   }
 
