@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Global, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import {
@@ -104,8 +104,12 @@ describe('JetStream backbone', () => {
   });
 
   it('refuses to boot when a declared subject has no handler', async () => {
+    // The check runs before any NATS call, so no connection is needed (and none is left open).
+    @Global()
+    @Module({ providers: [{ provide: NatsService, useValue: {} }], exports: [NatsService] })
+    class NoNats {}
     @Module({
-      imports: [MessagingModule, ConsumerHostModule.forRoot({ app: 'empty', kinds: ['email.send'], defaults: { batchSize: 1, batchesInFlight: 1, ackWaitMs: 1000 } })],
+      imports: [NoNats, ConsumerHostModule.forRoot({ app: 'empty', kinds: ['email.send'], defaults: { batchSize: 1, batchesInFlight: 1, ackWaitMs: 1000 } })],
     })
     class Empty {}
     await expect(NestFactory.createApplicationContext(Empty, { logger: false, abortOnError: false })).rejects.toThrow(
