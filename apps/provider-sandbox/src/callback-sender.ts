@@ -2,7 +2,8 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { logger } from '@utskick/observability';
 import { Agent } from 'undici';
 
-export const CALLBACK_CONCURRENCY = 64;
+/** Webhooks in flight at once (real providers post many concurrently); SANDBOX_CALLBACK_CONCURRENCY overrides. */
+export const CALLBACK_CONCURRENCY = Math.max(1, Number(process.env.SANDBOX_CALLBACK_CONCURRENCY) || 256);
 export const CALLBACK_MAX_ATTEMPTS = 10;
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
