@@ -1,4 +1,6 @@
 import { context, propagation, trace, Context, Span, SpanKind } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ConsoleSpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
@@ -6,15 +8,20 @@ let started = false;
 
 /**
  * Registers a tracer provider with the W3C trace-context propagator and async context.
- * Spans are exported to the console only when OTEL_TRACES_CONSOLE=1; an OTLP collector is
- * wired by the deployment (OTEL_EXPORTER_OTLP_ENDPOINT) in a later step.
+ * Spans go to an OTLP/HTTP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set, to the console
+ * when OTEL_TRACES_CONSOLE=1, and nowhere otherwise (context still propagates).
  */
 export function startTracing(serviceName: string): void {
   if (started) return;
   started = true;
   const spanProcessors: SpanProcessor[] = [];
+  const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (endpoint) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })));
   if (process.env.OTEL_TRACES_CONSOLE === '1') spanProcessors.push(new BatchSpanProcessor(new ConsoleSpanExporter()));
-  const provider = new NodeTracerProvider({ spanProcessors });
+  const provider = new NodeTracerProvider({
+    spanProcessors,
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+  });
   provider.register();
   process.env.SERVICE_NAME ??= serviceName;
 }
