@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOG_DIR, TestCluster } from '../support/test-cluster';
+
+const ROOT = join(__dirname, '..', '..');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].trim());
+
+/** The README's promises: its two commands, and its curl walk-through run as written against a cluster. */
+describe('README', () => {
+  it('starts with the command that runs the cluster, then the walk-through, then the one that runs the tests', () => {
+    expect(blocks[0]).toBe('npm ci\nnpm start');
+    expect(blocks[1]).toContain('curl');
+    expect(blocks[2]).toBe('npm test');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBeDefined();
+    expect(pkg.scripts.test).toContain('jest');
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm test( --|$)/m);
+  });
+
+  describe('walk-through', () => {
+    let cluster: TestCluster;
+    beforeAll(async () => {
+      cluster = await TestCluster.start('readme');
+    }, 120_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+
+    it('runs as written (ports of this test cluster substituted) and ends with the documented counts', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'utskick-readme-'));
+      mkdirSync(join(dir, '.utskick'));
+      writeFileSync(join(dir, '.utskick', 'admin-token'), cluster.env.ADMIN_TOKEN);
+      const script = blocks[1]
+        .replaceAll('localhost:3000', `127.0.0.1:${cluster.ports.api}`)
+        .replaceAll('localhost:3100', `127.0.0.1:${cluster.ports['provider-sandbox']}`);
+      const out = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      expect(out).toContain('{"upserted":3,"errors":[]}');
+      expect(out).toContain('"status":"queued"');
+      expect(out).toContain('{"status":"completed","counts":{"delivered":2,"undelivered":1},"total":3}');
+      expect(out).toContain('"status":"undelivered","providerMessageId":"SM');
+      expect(out).toContain('"error":"twilio 30003"');
+      expect(out).toContain('{"sms":{"accepted":3,"unique":3},"email":{"accepted":0,"unique":0}}');
+    });
+
+    it('every service logged JSON lines naming itself', () => {
+      const logs = join(LOG_DIR, cluster.names.prefix);
+      const files = readdirSync(logs);
+      expect(files.sort()).toEqual(['api.log', 'email-worker.log', 'provider-sandbox.log', 'scheduler.log', 'sms-worker.log', 'status-ingest.log']);
+      for (const f of files) {
+        const lines = readFileSync(join(logs, f), 'utf8').split('\n').filter(Boolean);
+        expect(lines.length).toBeGreaterThan(0);
+        for (const line of lines) expect(JSON.parse(line).service).toBe(f.replace('.log', ''));
+      }
+    });
+  });
+});
