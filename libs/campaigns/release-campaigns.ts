@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JobPublisher, SendJob } from '@utskick/messaging';
+import { JobPublisher, NatsService, SendJob } from '@utskick/messaging';
 import { MessageLedger, sendJobMsgId } from '@utskick/messages';
 import { logger } from '@utskick/observability';
 import { sqlRows } from '@utskick/persistence';
@@ -46,19 +46,36 @@ export class CompleteCampaigns {
   }
 }
 
-/** Re-publishes rows left pending past their deadline: the ledger, not the stream, is the truth. */
+/**
+ * Re-publishes rows left pending past their deadline: the ledger, not the stream, is the truth.
+ * While the send stream still holds jobs, a quiet row's job may just be waiting in that backlog,
+ * so queued rows are re-driven only after `backlogStaleMs`; once the stream is empty (or was
+ * deleted) any row pending past `staleMs` has lost its job. Expired claims are re-driven at once.
+ */
 @Injectable()
 export class SweepStaleMessages {
   private readonly log = logger('sweeper');
   constructor(
     private readonly ledger: MessageLedger,
     private readonly publisher: JobPublisher,
+    private readonly nats: NatsService,
   ) {}
 
-  async execute(input: { staleMs: number; publishWindow: number }): Promise<number> {
+  /** Jobs the send stream holds (work-queue retention: published and not yet acknowledged). */
+  private async backlog(): Promise<number> {
+    try {
+      const info = await this.nats.jsm.streams.info(this.nats.subjects.stream('SEND'));
+      return info.state.messages;
+    } catch {
+      return 0; // no stream: nothing is waiting anywhere
+    }
+  }
+
+  async execute(input: { staleMs: number; backlogStaleMs: number; publishWindow: number }): Promise<number> {
     let total = 0;
+    const staleMs = (await this.backlog()) > 0 ? Math.max(input.staleMs, input.backlogStaleMs) : input.staleMs;
     for (;;) {
-      const rows = await this.ledger.takeStale(input.staleMs);
+      const rows = await this.ledger.takeStale(staleMs);
       if (!rows.length) break;
       for (const channel of ['sms', 'email'] as const) {
         const items = rows.filter((r) => r.channel === channel);

@@ -62,8 +62,10 @@ export const schedulerSchema = z.object({
   FANOUT_BATCH_PAUSE_MS: int(0),
   RELEASE_POLL_MS: int(1000),
   SWEEP_INTERVAL_MS: int(5000),
-  /** A queued or deferred row untouched this long has its job published again. */
-  SWEEP_STALE_MS: int(60000),
+  /** A queued or deferred row untouched this long, while the send stream holds no job, has its job published again. */
+  SWEEP_STALE_MS: int(30000),
+  /** The same while the send stream still holds a backlog (a row's job may be waiting in it). */
+  SWEEP_BACKLOG_STALE_MS: int(600000),
   PUBLISH_WINDOW: z.coerce.number().int().min(1).default(512),
 });
 

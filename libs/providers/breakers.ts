@@ -51,10 +51,15 @@ export class BreakerRegistry {
    * is half-open it answers a batch limit of 1: a probe, not a batch of deliveries to burn.
    */
   async whenClosed(): Promise<{ maxBatch: number } | undefined> {
-    for (const b of this.breakers.values()) {
-      if (b.opened) await new Promise<void>((resolve) => b.once('halfOpen', () => resolve()));
+    // Loop: a probe that failed meanwhile re-opened a breaker this loop already waited for.
+    for (let open = this.firstOpen(); open; open = this.firstOpen()) {
+      await new Promise<void>((resolve) => open.once('halfOpen', () => resolve()));
     }
     return [...this.breakers.values()].some((b) => b.halfOpen) ? { maxBatch: 1 } : undefined;
+  }
+
+  private firstOpen(): CircuitBreaker | undefined {
+    return [...this.breakers.values()].find((b) => b.opened);
   }
 
   shutdown(): void {

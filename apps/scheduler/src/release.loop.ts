@@ -26,7 +26,7 @@ export class ReleaseLoop implements OnApplicationBootstrap, BeforeApplicationShu
   onApplicationBootstrap(): void {
     this.loops = [
       this.every(this.cfg.RELEASE_POLL_MS, () => this.release(), true),
-      this.every(this.cfg.SWEEP_INTERVAL_MS, () => this.sweep.execute({ staleMs: this.cfg.SWEEP_STALE_MS, publishWindow: this.cfg.PUBLISH_WINDOW }).then(() => undefined)),
+      this.every(this.cfg.SWEEP_INTERVAL_MS, () => this.sweep.execute({ staleMs: this.cfg.SWEEP_STALE_MS, backlogStaleMs: this.cfg.SWEEP_BACKLOG_STALE_MS, publishWindow: this.cfg.PUBLISH_WINDOW }).then(() => undefined)),
       this.every(Math.min(1000, this.cfg.RELEASE_POLL_MS), () => this.complete.execute().then(() => undefined)),
     ];
   }
