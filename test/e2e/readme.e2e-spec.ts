@@ -45,6 +45,23 @@ describe('README', () => {
       expect(out).toContain('{"sms":{"accepted":3,"unique":3},"email":{"accepted":0,"unique":0}}');
     });
 
+    it('the utskick CLI does the same first steps: tenant, contacts, a send followed to its counts', () => {
+      const cli = (args: string[], env: Record<string, string> = {}) =>
+        execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'utskick.js'), ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, UTSKICK_API: `http://127.0.0.1:${cluster.ports.api}`, ADMIN_TOKEN: cluster.env.ADMIN_TOKEN, ...env },
+        });
+      const tenant = JSON.parse(cli(['tenant', 'create', 'CLI AB']));
+      expect(tenant.apiKey).toMatch(/^uk_/);
+      const file = join(mkdtempSync(join(tmpdir(), 'utskick-cli-')), 'contacts.json');
+      writeFileSync(file, JSON.stringify([{ externalId: 'a', phone: '070-111 22 33' }, { externalId: 'b', phone: '070-111 22 34' }, { externalId: 'c', email: 'x' }]));
+      expect(JSON.parse(cli(['contacts', 'import', file], { UTSKICK_API_KEY: tenant.apiKey }))).toEqual({ upserted: 3, errors: [] });
+      const sent = JSON.parse(cli(['send', 'sms', '--from', 'Skolan', '--text', 'Hej från CLI'], { UTSKICK_API_KEY: tenant.apiKey }));
+      expect(sent).toMatchObject({ status: 'completed', counts: { delivered: 2, no_primary_phone: 1 }, total: 3 });
+      expect(() => cli(['send', 'sms', '--text', 'no sender'], { UTSKICK_API_KEY: tenant.apiKey })).toThrow(/--from is required/);
+    });
+
     it('every service logged JSON lines naming itself', () => {
       const logs = join(LOG_DIR, cluster.names.prefix);
       const files = readdirSync(logs);
