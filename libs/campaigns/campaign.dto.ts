@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuidSchema } from '@utskick/http';
+import { storableText, uuidSchema } from '@utskick/http';
 
 export const audienceSchema = z.union([
   z.object({ all: z.literal(true) }).strict(),
@@ -8,26 +8,26 @@ export const audienceSchema = z.union([
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const smsContentSchema = z.object({
-  from: z.string().trim().min(1, 'is required').max(15, 'at most 15 characters'),
-  text: z.string().min(1, 'is required').max(1600, 'at most 1,600 characters'),
+  from: storableText().pipe(z.string().trim().min(1, 'is required').max(15, 'at most 15 characters')),
+  text: storableText().pipe(z.string().min(1, 'is required').max(1600, 'at most 1,600 characters')),
 });
 export const emailContentSchema = z.object({
-  subject: z.string().trim().min(1, 'is required').max(998, 'at most 998 characters'),
-  text: z.string().min(1, 'is required').max(200000),
-  html: z.string().max(500000).optional(),
+  subject: storableText().pipe(z.string().trim().min(1, 'is required').max(998, 'at most 998 characters')),
+  text: storableText().pipe(z.string().min(1, 'is required').max(200000)),
+  html: storableText().pipe(z.string().max(500000)).optional(),
 });
 export type SmsContent = z.infer<typeof smsContentSchema>;
 export type EmailContent = z.infer<typeof emailContentSchema>;
 
 export const createCampaignSchema = z.discriminatedUnion('channel', [
   z.object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: storableText().pipe(z.string().trim().min(1, 'is required').max(200)),
     channel: z.literal('sms'),
     audience: audienceSchema,
     sms: smsContentSchema,
   }),
   z.object({
-    name: z.string().trim().min(1, 'is required').max(200),
+    name: storableText().pipe(z.string().trim().min(1, 'is required').max(200)),
     channel: z.literal('email'),
     audience: audienceSchema,
     email: emailContentSchema,

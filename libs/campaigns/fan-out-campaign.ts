@@ -86,9 +86,10 @@ export class FanOutCampaign {
     const address = sms
       ? `CASE WHEN c.phone_e164 IS NOT NULL THEN c.phone_e164 ELSE NULLIF(btrim(c.phone), '') END`
       : `NULLIF(lower(btrim(c.email)), '')`;
+    // One plain addr-spec only: a list ("a@x, b@y") or a bare name must never reach an SMTP envelope.
     const unusable = sms
       ? `CASE WHEN c.phone_e164 IS NULL OR c.phone_type IN ('FIXED_LINE', 'INVALID') THEN 'cannot_receive_sms' END`
-      : `NULL`;
+      : `CASE WHEN lower(btrim(c.email)) !~ '^[^\\s@,;:<>()\\[\\]"]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' THEN 'no_email' END`;
     const missing = sms ? `'no_primary_phone'` : `'no_email'`;
     const [r] = await em.query(
       `WITH picked AS (

@@ -1,10 +1,12 @@
+import { storableText } from '@utskick/http';
 import { z } from 'zod';
 
-const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
+const text = (max: number, min = 0) =>
+  storableText().pipe(z.string().trim().min(min, 'must not be empty').max(max, `at most ${max} characters`));
 
 /** A contact as the API takes it; phone and e-mail are kept even when unusable (a skip status at send time). */
 export const contactInputSchema = z.object({
-  externalId: text(200).min(1, 'must not be empty').nullish(),
+  externalId: text(200, 1).nullish(),
   firstName: text(200).nullish(),
   lastName: text(200).nullish(),
   phone: text(64).nullish(),

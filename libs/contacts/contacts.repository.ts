@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError, isUuid } from '@utskick/http';
 import { ContactEntity, TenantId } from '@utskick/persistence';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ContactInput, ContactView } from './contact.dto';
 import { normaliseEmail, normalisePhone } from './phone';
 
@@ -66,11 +66,11 @@ export class ContactsRepository {
    * Inserts or updates (by externalId) in one statement per call; rows without an externalId
    * are always inserted. Returns the rows in input order.
    */
-  async upsertMany(tenantId: TenantId, inputs: ContactInput[]): Promise<ContactEntity[]> {
+  async upsertMany(tenantId: TenantId, inputs: ContactInput[], db: DataSource | EntityManager = this.ds): Promise<ContactEntity[]> {
     if (!inputs.length) return [];
     // The last occurrence of an externalId within one call wins.
     const rows = inputs.map(columns);
-    const rowsOut: Record<string, unknown>[] = await this.ds.query(
+    const rowsOut: Record<string, unknown>[] = await db.query(
       `INSERT INTO contacts (tenant_id, external_id, first_name, last_name, phone, phone_e164, phone_type, email)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
        ON CONFLICT (tenant_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldError, parseInput, ValidationError } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
+import { DataSource } from 'typeorm';
 import { bulkContactsSchema, ContactInput, contactInputSchema } from './contact.dto';
 import { ContactsRepository } from './contacts.repository';
 
@@ -12,7 +13,10 @@ export interface BulkResult {
 /** Bulk upsert by externalId: bad rows are reported by index and field, good rows are kept. */
 @Injectable()
 export class UpsertContacts {
-  constructor(private readonly contacts: ContactsRepository) {}
+  constructor(
+    private readonly contacts: ContactsRepository,
+    private readonly ds: DataSource,
+  ) {}
 
   async execute(input: { tenantId: TenantId; body: unknown }): Promise<BulkResult> {
     const { contacts } = parseInput(bulkContactsSchema, input.body);
@@ -32,9 +36,12 @@ export class UpsertContacts {
       else anonymous.push(parsed.data);
     });
     const rows = [...good.values(), ...anonymous];
-    for (let i = 0; i < rows.length; i += 5000) {
-      await this.contacts.upsertMany(input.tenantId, rows.slice(i, i + 5000));
-    }
+    // All chunks or none: a failed call leaves nothing half-written.
+    await this.ds.transaction(async (em) => {
+      for (let i = 0; i < rows.length; i += 5000) {
+        await this.contacts.upsertMany(input.tenantId, rows.slice(i, i + 5000), em);
+      }
+    });
     return { upserted: rows.length, errors };
   }
 }

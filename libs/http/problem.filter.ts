@@ -38,7 +38,9 @@ export class ProblemFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(err);
     if (problem.status >= 500 && !(err instanceof HttpException && err.getStatus() === 503)) {
-      this.log.error({ err }, 'unhandled error');
+      // Message and code only: a database error's parameters hold the request's personal data.
+      const e = err as { name?: string; message?: string; code?: string; stack?: string };
+      this.log.error({ err: { name: e?.name, message: e?.message, code: e?.code, stack: e?.stack } }, 'unhandled error');
     }
     if (res.headersSent) return;
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));

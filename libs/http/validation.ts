@@ -22,3 +22,13 @@ export const uuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}
 export function isUuid(id: string): boolean {
   return uuidSchema.safeParse(id).success;
 }
+
+/**
+ * Text PostgreSQL can store: no NUL character, no unpaired surrogate (a truncated emoji). Either
+ * would otherwise fail the write with a 500 instead of a 400 naming the field.
+ */
+export function storableText() {
+  return z.string().refine((v) => !v.includes('\u0000') && (v as string & { isWellFormed(): boolean }).isWellFormed(), {
+    message: 'contains a NUL character or an unpaired surrogate',
+  });
+}

@@ -21,6 +21,29 @@ export interface DispatchOptions {
   validityMs: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A counting semaphore: at most `size` holders at once, served in arrival order. */
+export class Semaphore {
+  private waiting: (() => void)[] = [];
+  private held = 0;
+  constructor(private readonly size: number) {}
+
+  acquire(): Promise<void> {
+    if (this.held < this.size) {
+      this.held++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held--;
+  }
+}
+
 /** Exponential back-off with jitter, by attempt number (1-based). */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -34,33 +57,62 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
 export class DispatchBatch<C> {
   private readonly log = logger('dispatch');
   private readonly contentCache = new Map<string, C>();
+  /**
+   * Submissions in flight across every batch of the process, sized to the provider's connection
+   * pool: a request never waits in the pool's queue, where a timeout could not tell "not sent" from
+   * "sent late".
+   */
+  private readonly slots: Semaphore;
 
   constructor(
     private readonly ds: DataSource,
     private readonly ledger: MessageLedger,
     private readonly sender: ChannelSender<C>,
     private readonly opts: DispatchOptions,
-  ) {}
+  ) {
+    this.slots = new Semaphore(opts.concurrency);
+  }
 
   async execute(jobs: Job<'sms.send' | 'email.send'>[]): Promise<Outcome[]> {
-    const ids = jobs.map((j) => (j.payload as SendJob).messageId);
-    const claimed = await this.ledger.claim(ids, this.opts.workerId, this.opts.leaseMs);
+    const ids = jobs.map((j) => (j.payload as SendJob)?.messageId);
+    const valid = ids.filter((id): id is string => typeof id === 'string' && UUID.test(id));
+    const claimed = await this.ledger.claim(valid, this.opts.workerId, this.opts.leaseMs);
     const byId = new Map(claimed.map((m) => [m.id, m]));
     const contents = await this.contents([...new Set(claimed.map((m) => m.campaignId))]);
 
     const results = new Map<string, { record: SendRecord; outcome: Outcome }>();
-    let next = 0;
-    const worker = async () => {
-      while (next < claimed.length) {
-        const m = claimed[next++];
-        results.set(m.id, await this.sendOne(m, contents.get(m.campaignId)!));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, claimed.length) }, worker));
-    await this.ledger.recordResults([...results.values()].map((r) => r.record));
+    await Promise.all(
+      claimed.map(async (m) => {
+        await this.slots.acquire();
+        try {
+          results.set(m.id, await this.sendOne(m, contents.get(m.campaignId)!));
+        } finally {
+          this.slots.release();
+        }
+      }),
+    );
+    await this.record([...results.values()].map((r) => r.record));
     if (claimed.length) this.log.debug({ jobs: jobs.length, claimed: claimed.length }, 'batch dispatched');
-    // A job whose row was not claimable (already sent, or claimed by a live worker) is done here.
-    return ids.map((id) => (byId.has(id) ? results.get(id)!.outcome : ack()));
+    // A job whose row was not claimable (already sent, or claimed by a live worker) is done here;
+    // one that names no message of ours is dropped.
+    return ids.map((id) => (byId.has(id) ? results.get(id)!.outcome : typeof id === 'string' && UUID.test(id) ? ack() : drop('not a message id')));
+  }
+
+  /**
+   * The submissions happened: losing their record would send the batch again when the lease runs
+   * out, so a transient database failure (deadlock, failover) is retried within the lease.
+   */
+  private async record(records: SendRecord[]): Promise<void> {
+    const delays = [100, 500, 2000, 5000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.ledger.recordResults(records, this.opts.workerId);
+      } catch (err) {
+        if (attempt >= delays.length) throw err;
+        this.log.warn({ err: (err as Error).message, attempt: attempt + 1 }, 'recording results failed; retrying');
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+      }
+    }
   }
 
   private async sendOne(m: ClaimedMessage, content: C): Promise<{ record: SendRecord; outcome: Outcome }> {

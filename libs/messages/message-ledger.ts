@@ -78,10 +78,12 @@ export class MessageLedger {
   }
 
   /**
-   * Records a batch of submissions in one statement, with an event row each. A report that
-   * already moved the row past `sending` (a fast provider) is kept: `sent` never overwrites it.
+   * Records a batch of submissions in one statement, with an event row each. Only a row still
+   * claimed by this worker takes the result (status, error, retry time, claim); a report that
+   * already moved it past `sending`, or a newer claim after this worker's lease ran out, is kept.
+   * The provider's id and acceptance time are recorded either way.
    */
-  async recordResults(records: SendRecord[]): Promise<void> {
+  async recordResults(records: SendRecord[], workerId: string): Promise<void> {
     if (!records.length) return;
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : 1));
     await this.ds.query(
@@ -90,17 +92,22 @@ export class MessageLedger {
            AS r(id, status, provider, provider_message_id, error, retry_ms, accepted_at)
        ), upd AS (
          UPDATE messages m SET
-           status = CASE WHEN m.status = 'sending' THEN r.status ELSE m.status END,
-           provider = r.provider,
-           provider_message_id = COALESCE(r.provider_message_id, m.provider_message_id),
-           error = CASE WHEN r.status = 'sent' THEN NULL ELSE r.error END,
+           status = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 THEN r.status ELSE m.status END,
+           provider = COALESCE(m.provider, r.provider),
+           provider_message_id = COALESCE(m.provider_message_id, r.provider_message_id),
+           error = CASE WHEN m.status = 'sending' AND m.claimed_by = $8
+                        THEN CASE WHEN r.status = 'sent' THEN NULL ELSE r.error END ELSE m.error END,
            sent_at = CASE WHEN r.status = 'sent' THEN COALESCE(m.sent_at, r.accepted_at, now()) ELSE m.sent_at END,
-           next_attempt_at = CASE WHEN r.status = 'deferred' THEN now() + make_interval(secs => r.retry_ms::double precision / 1000) ELSE NULL END,
-           final_at = CASE WHEN r.status IN ('sent', 'deferred') THEN m.final_at ELSE COALESCE(m.final_at, now()) END,
-           claimed_by = NULL, claimed_until = NULL, updated_at = now()
-         FROM r, messages prev
-        WHERE m.id = r.id AND prev.id = r.id
-         RETURNING m.id, m.tenant_id, r.status, r.error, prev.status = 'sending' AS applied
+           next_attempt_at = CASE WHEN m.status = 'sending' AND m.claimed_by = $8
+                                  THEN CASE WHEN r.status = 'deferred' THEN now() + make_interval(secs => r.retry_ms::double precision / 1000) END
+                                  ELSE m.next_attempt_at END,
+           final_at = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND r.status NOT IN ('sent', 'deferred')
+                           THEN COALESCE(m.final_at, now()) ELSE m.final_at END,
+           claimed_by = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 THEN NULL ELSE m.claimed_by END,
+           claimed_until = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 THEN NULL ELSE m.claimed_until END,
+           updated_at = now()
+         FROM r WHERE m.id = r.id
+         RETURNING m.id, m.tenant_id, r.status, r.error, m.status = r.status AS applied
        )
        INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
        SELECT upd.tenant_id, upd.id, upd.status, 'worker', CASE WHEN upd.error IS NULL THEN NULL ELSE jsonb_build_object('error', upd.error) END, upd.applied
@@ -113,6 +120,7 @@ export class MessageLedger {
         sorted.map((r) => ('error' in r ? r.error : null)),
         sorted.map((r) => ('retryInMs' in r ? r.retryInMs : 0)),
         sorted.map((r) => ('acceptedAt' in r ? r.acceptedAt : null)),
+        workerId,
       ],
     );
   }
@@ -217,6 +225,7 @@ export class MessageLedger {
       `UPDATE messages m
           SET dispatch_seq = m.dispatch_seq + 1, updated_at = now(),
               status = CASE WHEN m.status = 'sending' THEN 'queued' ELSE m.status END,
+              next_attempt_at = CASE WHEN m.status = 'deferred' THEN now() ELSE m.next_attempt_at END,
               claimed_by = NULL, claimed_until = NULL
         WHERE m.id IN (
           SELECT id FROM messages

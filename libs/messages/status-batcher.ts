@@ -46,8 +46,16 @@ export class StatusBatcher {
         const result = await this.ledger.applyEvents(batch.flatMap((w) => w.events));
         this.onApplied?.(result);
         batch.forEach((w) => w.resolve());
-      } catch (err) {
-        batch.forEach((w) => w.reject(err));
+      } catch {
+        // One request's bad event (or a deadlock) must not fail the others: apply them one by one.
+        for (const w of batch) {
+          try {
+            this.onApplied?.(await this.ledger.applyEvents(w.events));
+            w.resolve();
+          } catch (err) {
+            w.reject(err);
+          }
+        }
       }
     });
   }

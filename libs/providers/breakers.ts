@@ -5,8 +5,10 @@ export interface BreakerOptions {
   resetTimeoutMs: number;
   errorThresholdPercentage: number;
   volumeThreshold: number;
-  timeoutMs: number;
 }
+
+/** How long the other fetch loops wait for a probe's verdict before another probe is allowed. */
+const PROBE_PATIENCE_MS = 2500;
 
 /**
  * One opossum breaker per provider account, created lazily. Only thrown (retryable) failures
@@ -15,6 +17,8 @@ export interface BreakerOptions {
 export class BreakerRegistry {
   private readonly log = logger('breakers');
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** When a half-open breaker's probe was handed to a fetch loop (0: none); the others wait for its verdict. */
+  private probingSince = 0;
 
   constructor(private readonly opts: BreakerOptions) {}
 
@@ -26,18 +30,22 @@ export class BreakerRegistry {
         resetTimeout: this.opts.resetTimeoutMs,
         errorThresholdPercentage: this.opts.errorThresholdPercentage,
         volumeThreshold: this.opts.volumeThreshold,
-        timeout: this.opts.timeoutMs,
+        // No breaker timeout: it would reject while the request still goes out (a "failure" that was
+        // sent). Each provider adapter bounds its own request instead.
+        timeout: false,
         rollingCountTimeout: 10_000,
         name: key,
       });
       const labels = { provider, account };
       breakerState.set(labels, 0);
       breaker.on('open', () => {
+        this.probingSince = 0;
         breakerState.set(labels, 2);
         this.log.warn({ provider, account }, 'breaker opened');
       });
       breaker.on('halfOpen', () => breakerState.set(labels, 1));
       breaker.on('close', () => {
+        this.probingSince = 0;
         breakerState.set(labels, 0);
         this.log.info({ provider, account }, 'breaker closed');
       });
@@ -47,15 +55,36 @@ export class BreakerRegistry {
   }
 
   /**
-   * Resolves once no breaker is open (they turn half-open after the reset timeout). While one
-   * is half-open it answers a batch limit of 1: a probe, not a batch of deliveries to burn.
+   * Resolves once no breaker is open (they turn half-open after the reset timeout). While one is
+   * half-open, exactly one caller gets a batch limit of 1 — the probe — and the others wait for
+   * its verdict (the breaker closes or opens again), so no deliveries are burnt meanwhile.
    */
   async whenClosed(): Promise<{ maxBatch: number } | undefined> {
-    // Loop: a probe that failed meanwhile re-opened a breaker this loop already waited for.
-    for (let open = this.firstOpen(); open; open = this.firstOpen()) {
-      await new Promise<void>((resolve) => open.once('halfOpen', () => resolve()));
+    for (;;) {
+      const open = this.firstOpen();
+      if (open) {
+        await new Promise<void>((resolve) => open.once('halfOpen', () => resolve()));
+        continue;
+      }
+      const half = [...this.breakers.values()].find((b) => b.halfOpen);
+      if (!half) return undefined;
+      // A probe whose fetch found nothing to send leaves the breaker half-open: hand out another.
+      if (Date.now() - this.probingSince > PROBE_PATIENCE_MS) {
+        this.probingSince = Date.now();
+        return { maxBatch: 1 };
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          half.off('close', done);
+          half.off('open', done);
+          resolve();
+        };
+        const timer = setTimeout(done, PROBE_PATIENCE_MS);
+        half.on('close', done);
+        half.on('open', done);
+      });
     }
-    return [...this.breakers.values()].some((b) => b.halfOpen) ? { maxBatch: 1 } : undefined;
   }
 
   private firstOpen(): CircuitBreaker | undefined {

@@ -55,12 +55,19 @@ export class SmtpProvider {
       });
       return { kind: 'accepted', providerMessageId: info.messageId ?? mail.messageId };
     } catch (err) {
-      const e = err as { responseCode?: number; response?: string; message: string };
-      if (e.responseCode && e.responseCode >= 500) {
-        const hard = /5\.1\.[1236]|5\.1\.10/.test(e.response ?? '');
+      const e = err as { responseCode?: number; response?: string; message: string; code?: string; command?: string };
+      // Only an answer about this recipient or this message is a verdict on it: RCPT TO / DATA 5xx,
+      // or an address nodemailer cannot put on an envelope. A 5xx at AUTH or MAIL FROM, or any
+      // connection trouble, is the relay's problem: retry, and let the breaker see it.
+      const perMessage = e.command === 'RCPT TO' || e.command === 'DATA';
+      if (perMessage && e.responseCode && e.responseCode >= 500) {
+        const hard = /\b5\.1\.(1|2|3|6|10)\b/.test(e.response ?? '');
         return { kind: 'rejected', status: hard ? 'bounced' : 'failed', error: `smtp ${e.responseCode}: ${e.response ?? e.message}` };
       }
-      throw new RetryableProviderError(`smtp ${e.responseCode ?? ''}: ${e.response ?? e.message}`.trim());
+      if (e.code === 'EENVELOPE' && !e.responseCode) {
+        return { kind: 'rejected', status: 'failed', error: `smtp: ${e.message}` };
+      }
+      throw new RetryableProviderError(`smtp ${e.responseCode ?? e.code ?? ''} ${e.command ?? ''}: ${e.response ?? e.message}`.replace(/\s+/g, ' ').trim());
     }
   }
 

@@ -223,6 +223,15 @@ describe('public API', () => {
       expectFieldError(res3, 'body');
     });
 
+    it('text PostgreSQL cannot store: a NUL character or half an emoji (a lone surrogate)', async () => {
+      // JSON escapes reach the server as the characters themselves.
+      expectFieldError(await raw('POST', '/v1/campaigns', a.apiKey, JSON.stringify(smsCampaign()).replace('"text":"', '"text":"\\ud83d')), 'sms.text');
+      expectFieldError(await raw('POST', '/v1/contacts', a.apiKey, '{"firstName":"Ann\\u0000a"}'), 'firstName');
+      const bulk = await raw('POST', '/v1/contacts/bulk', a.apiKey, '{"contacts":[{"externalId":"nul-ok","firstName":"Ok"},{"externalId":"nul-bad","lastName":"B\\u0000"}]}');
+      expect(bulk.status).toBe(200);
+      expect(bulk.body).toEqual({ upserted: 1, errors: [{ index: 1, field: 'lastName', reason: expect.stringContaining('NUL') }] });
+    });
+
     it('a campaign with channel "fax"', async () => {
       expectFieldError(await api('POST', '/v1/campaigns', a.apiKey, smsCampaign({ channel: 'fax' })), 'channel');
     });

@@ -154,6 +154,32 @@ describe('campaign flow through all six services', () => {
     expect(done.counts).toEqual({ delivered: 1, no_primary_phone: 1, cannot_receive_sms: 1, duplicate_address: 1 });
   });
 
+  it('never puts more than one plain address on an e-mail envelope: lists and bare names are no_email', async () => {
+    const other = await cluster.createTenant('Address hygiene');
+    const bulk = await cluster.api('POST', '/v1/contacts/bulk', other.apiKey, {
+      contacts: [
+        { externalId: 'ok', email: 'Ok.Person@Example.com' },
+        { externalId: 'list', email: 'a@example.com, b@example.com' },
+        { externalId: 'name', email: 'Anna Svensson' },
+        { externalId: 'none' },
+      ],
+    });
+    expect(bulk.body.upserted).toBe(4);
+    await cluster.http('provider-sandbox', 'POST', '/sandbox/reset');
+    const created = await cluster.api('POST', '/v1/campaigns', other.apiKey, {
+      name: 'Hygiene',
+      channel: 'email',
+      audience: { all: true },
+      email: { subject: 'Hej', text: 'Hej' },
+    });
+    await cluster.api('POST', `/v1/campaigns/${created.body.id}/execute`, other.apiKey);
+    const done = await cluster.waitCompleted(other.apiKey, created.body.id, 60_000, (c) => c.counts.delivered === 1);
+    expect(done.counts).toEqual({ delivered: 1, no_email: 3 });
+    expect((await cluster.sandboxStats()).email).toEqual({ accepted: 1, unique: 1 });
+    const mails = await cluster.http('provider-sandbox', 'GET', '/sandbox/emails?limit=5');
+    expect(mails.body.items.map((m: { to: string[] }) => m.to)).toEqual([['ok.person@example.com']]);
+  });
+
   it('finishes an idle campaign with no recipients at once', async () => {
     const other = await cluster.createTenant('Empty tenant');
     const created = await cluster.api('POST', '/v1/campaigns', other.apiKey, {

@@ -101,6 +101,36 @@ describe('message ledger', () => {
     expect((await status(id)).status).toBe('delivered');
   });
 
+  it("a worker whose lease ran out cannot overwrite a newer claim's row, but its provider id is kept", async () => {
+    const [id] = await messages(1);
+    await ledger.claim([id], 'w-old', 60_000);
+    // The old claim's lease runs out; another worker claims the row.
+    await ds.query(`UPDATE messages SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    expect(await ledger.claim([id], 'w-new', 60_000)).toHaveLength(1);
+    await ledger.recordResults([{ id, status: 'deferred', provider: 'test', error: 'late failure', retryInMs: 1000 }], 'w-old');
+    const row = (await ds.query('SELECT status, claimed_by, error FROM messages WHERE id = $1', [id]))[0];
+    expect(row).toEqual({ status: 'sending', claimed_by: 'w-new', error: null });
+    await ledger.recordResults([{ id, status: 'sent', provider: 'test', providerMessageId: 'SMnew', acceptedAt: new Date() }], 'w-new');
+    expect(await status(id)).toMatchObject({ status: 'sent', provider_message_id: 'SMnew' });
+    const events = await ds.query(`SELECT status, applied FROM message_events WHERE message_id = $1 ORDER BY id`, [id]);
+    expect(events).toEqual([{ status: 'deferred', applied: false }, { status: 'sent', applied: true }]);
+  });
+
+  it('a report that arrived before the worker recorded its submission keeps its status and error', async () => {
+    const [id] = await messages(1);
+    await ledger.claim([id], 'w1', 60_000);
+    await ledger.applyEvents([{ messageId: id, status: 'undelivered', eventType: 'undelivered', source: 'twilio', providerEventId: `SMx:${id}:undelivered`, error: 'twilio 30003', payload: {} }]);
+    await ledger.recordResults([{ id, status: 'sent', provider: 'twilio', providerMessageId: 'SMx', acceptedAt: new Date() }], 'w1');
+    expect(await status(id)).toMatchObject({ status: 'undelivered', error: 'twilio 30003', provider_message_id: 'SMx' });
+  });
+
+  it('the sweeper re-drives a deferred row once per deadline, not on every sweep', async () => {
+    const [id] = await messages(1);
+    await ds.query(`UPDATE messages SET status = 'deferred', next_attempt_at = now() - interval '10 minutes' WHERE id = $1`, [id]);
+    expect((await ledger.takeStale(60_000)).filter((t) => t.id === id)).toHaveLength(1);
+    expect((await ledger.takeStale(60_000)).filter((t) => t.id === id)).toHaveLength(0);
+  });
+
   it('the sweeper re-drives stale queued rows and expired claims with a new dispatch sequence', async () => {
     const [stale, leased, fresh] = await messages(3);
     await ds.query(`UPDATE messages SET updated_at = now() - interval '10 minutes' WHERE id = $1`, [stale]);

@@ -32,7 +32,6 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
       resetTimeoutMs: w.BREAKER_RESET_MS,
       errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
       volumeThreshold: w.BREAKER_VOLUME,
-      timeoutMs: w.PROVIDER_TIMEOUT_MS + 1000,
     });
     const relay = new URL(cfg.SMTP_URL).host;
     const breaker = this.breakers.get('smtp', relay, (m: EmailSubmission) => this.smtp.submit(m));
@@ -45,7 +44,7 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
     this.dispatch = new DispatchBatch(ds, ledger, sender, {
       workerId: `email-worker@${hostname()}:${process.pid}`,
       leaseMs: w.CLAIM_LEASE_MS,
-      concurrency: Math.min(w.WORKER_CONCURRENCY, cfg.SMTP_POOL_SIZE * 4),
+      concurrency: cfg.SMTP_POOL_SIZE, // one message per pooled connection at a time
       retryBaseMs: w.RETRY_BASE_MS,
       retryMaxMs: w.RETRY_MAX_MS,
       validityMs: w.MESSAGE_VALIDITY_MS,

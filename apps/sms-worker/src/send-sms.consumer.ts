@@ -31,12 +31,12 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
   constructor(ds: DataSource, ledger: MessageLedger) {
     const cfg = loadConfig(smsProviderSchema);
     const w = loadConfig(workerSchema);
-    this.twilio = new TwilioProvider(twilioAccount(cfg), Math.min(w.WORKER_CONCURRENCY, 512), w.PROVIDER_TIMEOUT_MS);
+    // One connection per submission slot (DispatchBatch never has more in flight).
+    this.twilio = new TwilioProvider(twilioAccount(cfg), w.WORKER_CONCURRENCY, w.PROVIDER_TIMEOUT_MS);
     this.breakers = new BreakerRegistry({
       resetTimeoutMs: w.BREAKER_RESET_MS,
       errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
       volumeThreshold: w.BREAKER_VOLUME,
-      timeoutMs: w.PROVIDER_TIMEOUT_MS + 1000,
     });
     const breaker = this.breakers.get('twilio', this.twilio.account.sid, (m: SmsSubmission) => this.twilio.submit(m));
     const publicBase = cfg.PUBLIC_BASE_URL;

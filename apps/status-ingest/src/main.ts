@@ -9,5 +9,9 @@ void runService(StatusIngestModule, {
   port: loadConfig(statusIngestSchema).STATUS_INGEST_PORT,
   rawBody: true,
   // Provider callbacks are flat forms: the plain parser is enough and cheaper than qs.
-  configure: (app) => void (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, limit: '1mb' }),
+  configure: (app) => {
+    (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, limit: '1mb' });
+    // Event webhooks post batches (hundreds of events per request).
+    (app as NestExpressApplication).useBodyParser('json', { limit: '10mb' });
+  },
 });

@@ -45,7 +45,8 @@ export class SandboxWebhookController {
     if (!Array.isArray(body)) throw new ValidationError([{ field: 'body', reason: 'must be an array of events' }]);
     const events: StatusEvent[] = [];
     for (const e of body as SandboxEvent[]) {
-      if (!e || !isUuid(String(e.messageId)) || !(e.event in SANDBOX_EVENT) || !e.eventId) continue;
+      if (!e || typeof e !== 'object' || typeof e.messageId !== 'string' || typeof e.event !== 'string') continue;
+      if (!isUuid(e.messageId) || !Object.hasOwn(SANDBOX_EVENT, e.event) || !e.eventId) continue;
       events.push({
         messageId: e.messageId.toLowerCase(),
         status: SANDBOX_EVENT[e.event],

@@ -42,7 +42,7 @@ export class TwilioWebhookController {
       throw new DomainError('bad_signature', 403, 'The X-Twilio-Signature does not match this request');
     }
     const twilioStatus = String(params.MessageStatus ?? '').toLowerCase();
-    if (!isUuid(messageId) || !(twilioStatus in TWILIO_STATUS) || !params.MessageSid) {
+    if (!isUuid(messageId) || !Object.hasOwn(TWILIO_STATUS, twilioStatus) || typeof params.MessageSid !== 'string' || !params.MessageSid) {
       throw new DomainError('bad_callback', 400, 'Not a Twilio status callback for one of our messages', [
         { field: 'MessageStatus', reason: `unknown status "${twilioStatus}"` },
       ]);
