@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobPublisher, NatsService, SendJob } from '@utskick/messaging';
 import { MessageLedger, sendJobMsgId } from '@utskick/messages';
-import { logger } from '@utskick/observability';
+import { leaseExpired, logger } from '@utskick/observability';
 import { sqlRows } from '@utskick/persistence';
 import { DataSource } from 'typeorm';
 
@@ -79,6 +79,8 @@ export class SweepStaleMessages {
       if (!rows.length) break;
       for (const channel of ['sms', 'email'] as const) {
         const items = rows.filter((r) => r.channel === channel);
+        const expired = items.filter((r) => r.leaseExpired).length;
+        if (expired) leaseExpired.inc({ channel, by: 'sweeper' }, expired);
         await this.publisher.publishMany(
           channel === 'sms' ? 'sms.send' : 'email.send',
           items.map((r) => ({

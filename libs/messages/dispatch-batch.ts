@@ -1,5 +1,5 @@
 import { ack, drop, Job, Outcome, retry, SendJob } from '@utskick/messaging';
-import { messagesFailed, messagesSent, providerLatency, logger } from '@utskick/observability';
+import { leaseExpired, messagesFailed, messagesSent, providerLatency, logger } from '@utskick/observability';
 import { isBreakerOpenError, RetryableProviderError, SubmitResult } from '@utskick/providers';
 import { DataSource } from 'typeorm';
 import { ClaimedMessage, MessageLedger, SendRecord } from './message-ledger';
@@ -78,6 +78,11 @@ export class DispatchBatch<C> {
     const valid = ids.filter((id): id is string => typeof id === 'string' && UUID.test(id));
     const claimed = await this.ledger.claim(valid, this.opts.workerId, this.opts.leaseMs);
     const byId = new Map(claimed.map((m) => [m.id, m]));
+    const taken = claimed.filter((m) => m.leaseExpired).length;
+    if (taken) {
+      leaseExpired.inc({ channel: this.sender.channel, by: 'worker' }, taken);
+      this.log.warn({ messages: taken }, 'took over claims whose lease ran out; the provider may receive these twice');
+    }
     const contents = await this.contents([...new Set(claimed.map((m) => m.campaignId))]);
 
     const results = new Map<string, { record: SendRecord; outcome: Outcome }>();

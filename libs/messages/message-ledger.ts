@@ -12,6 +12,8 @@ export interface ClaimedMessage {
   address: string;
   attempts: number;
   createdAt: Date;
+  /** Taken over from a claim whose lease ran out: the provider may already have it. */
+  leaseExpired: boolean;
 }
 
 export type SendRecord =
@@ -43,6 +45,7 @@ export interface Republished {
   campaignId: string;
   channel: 'sms' | 'email';
   dispatchSeq: number;
+  leaseExpired: boolean;
 }
 
 /**
@@ -53,16 +56,32 @@ export interface Republished {
 export class MessageLedger {
   constructor(private readonly ds: DataSource) {}
 
-  /** Claims rows still ours to send (queued, deferred, or a claim whose lease ran out); others are skipped. */
+  /**
+   * Claims rows still ours to send (queued, deferred, or a claim whose lease ran out); others are
+   * skipped. Re-claiming an expired lease is the one way a message can reach the provider twice (the
+   * dead worker may have submitted it), so each such claim is recorded as a `lease_expired` event.
+   */
   async claim(ids: string[], workerId: string, leaseMs: number): Promise<ClaimedMessage[]> {
     if (!ids.length) return [];
-    const rows = await sqlRows(this.ds,
-      `UPDATE messages m
-          SET status = 'sending', claimed_by = $2, claimed_until = now() + make_interval(secs => $3::double precision / 1000),
-              attempts = m.attempts + 1, updated_at = now()
-        WHERE m.id = ANY($1::uuid[])
-          AND (m.status IN ('queued', 'deferred') OR (m.status = 'sending' AND m.claimed_until < now()))
-        RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts, m.created_at`,
+    const rows = await sqlRows(
+      this.ds,
+      `WITH cand AS (
+         SELECT id, status AS was, claimed_by AS was_by FROM messages
+          WHERE id = ANY($1::uuid[])
+            AND (status IN ('queued', 'deferred') OR (status = 'sending' AND claimed_until < now()))
+          ORDER BY id FOR UPDATE
+       ), upd AS (
+         UPDATE messages m
+            SET status = 'sending', claimed_by = $2, claimed_until = now() + make_interval(secs => $3::double precision / 1000),
+                attempts = m.attempts + 1, updated_at = now()
+           FROM cand WHERE m.id = cand.id
+         RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts, m.created_at, cand.was, cand.was_by
+       ), ev AS (
+         INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
+         SELECT tenant_id, id, 'sending', 'worker', jsonb_build_object('reason', 'lease_expired', 'previousClaim', was_by, 'claimedBy', $2::text), true
+           FROM upd WHERE was = 'sending'
+       )
+       SELECT * FROM upd`,
       [[...ids].sort(), workerId, leaseMs],
     );
     return rows.map((r) => ({
@@ -74,6 +93,7 @@ export class MessageLedger {
       address: r.address as string,
       attempts: r.attempts as number,
       createdAt: r.created_at as Date,
+      leaseExpired: r.was === 'sending',
     }));
   }
 
@@ -221,23 +241,32 @@ export class MessageLedger {
    * whose lease ran out) get a new dispatch sequence — a new Nats-Msg-Id — to be published again.
    */
   async takeStale(staleMs: number, limit = 5000): Promise<Republished[]> {
-    const rows = await sqlRows(this.ds,
-      `UPDATE messages m
-          SET dispatch_seq = m.dispatch_seq + 1, updated_at = now(),
-              status = CASE WHEN m.status = 'sending' THEN 'queued' ELSE m.status END,
-              next_attempt_at = CASE WHEN m.status = 'deferred' THEN now() ELSE m.next_attempt_at END,
-              claimed_by = NULL, claimed_until = NULL
-        WHERE m.id IN (
-          SELECT id FROM messages
-           WHERE status IN ('queued', 'sending', 'deferred')
-             AND CASE status
-                   WHEN 'queued' THEN updated_at < now() - make_interval(secs => $1::double precision / 1000)
-                   WHEN 'sending' THEN claimed_until < now()
-                   ELSE next_attempt_at < now() - make_interval(secs => $1::double precision / 1000)
-                 END
-           ORDER BY id LIMIT $2
-           FOR UPDATE SKIP LOCKED)
-        RETURNING m.id, m.tenant_id, m.campaign_id, m.channel, m.dispatch_seq`,
+    const rows = await sqlRows(
+      this.ds,
+      `WITH cand AS (
+         SELECT id, status AS was, claimed_by AS was_by FROM messages
+          WHERE status IN ('queued', 'sending', 'deferred')
+            AND CASE status
+                  WHEN 'queued' THEN updated_at < now() - make_interval(secs => $1::double precision / 1000)
+                  WHEN 'sending' THEN claimed_until < now()
+                  ELSE next_attempt_at < now() - make_interval(secs => $1::double precision / 1000)
+                END
+          ORDER BY id LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), upd AS (
+         UPDATE messages m
+            SET dispatch_seq = m.dispatch_seq + 1, updated_at = now(),
+                status = CASE WHEN m.status = 'sending' THEN 'queued' ELSE m.status END,
+                next_attempt_at = CASE WHEN m.status = 'deferred' THEN now() ELSE m.next_attempt_at END,
+                claimed_by = NULL, claimed_until = NULL
+           FROM cand WHERE m.id = cand.id
+         RETURNING m.id, m.tenant_id, m.campaign_id, m.channel, m.dispatch_seq, cand.was, cand.was_by
+       ), ev AS (
+         INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
+         SELECT tenant_id, id, 'queued', 'sweeper', jsonb_build_object('reason', 'lease_expired', 'previousClaim', was_by), true
+           FROM upd WHERE was = 'sending'
+       )
+       SELECT * FROM upd`,
       [staleMs, limit],
     );
     return rows.map((r) => ({
@@ -246,8 +275,10 @@ export class MessageLedger {
       campaignId: r.campaign_id as string,
       channel: r.channel as 'sms' | 'email',
       dispatchSeq: r.dispatch_seq as number,
+      leaseExpired: r.was === 'sending',
     }));
   }
+
 }
 
 /** Nats-Msg-Id of a send job: message id plus its dispatch sequence (a re-publish needs a new one). */

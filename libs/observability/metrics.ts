@@ -60,3 +60,10 @@ export const statusEvents = new Counter({
   labelNames: ['source', 'result'] as const,
   registers: [registry],
 });
+
+export const leaseExpired = new Counter({
+  name: 'utskick_lease_expired_total',
+  help: 'Claims taken over after their lease ran out: messages a dead or stuck worker may already have submitted (the only duplicate window)',
+  labelNames: ['channel', 'by'] as const,
+  registers: [registry],
+});

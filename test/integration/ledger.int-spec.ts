@@ -107,13 +107,15 @@ describe('message ledger', () => {
     // The old claim's lease runs out; another worker claims the row.
     await ds.query(`UPDATE messages SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
     expect(await ledger.claim([id], 'w-new', 60_000)).toHaveLength(1);
+    const lease = await ds.query(`SELECT payload FROM message_events WHERE message_id = $1 AND payload->>'reason' = 'lease_expired'`, [id]);
+    expect(lease).toEqual([{ payload: { reason: 'lease_expired', previousClaim: 'w-old', claimedBy: 'w-new' } }]);
     await ledger.recordResults([{ id, status: 'deferred', provider: 'test', error: 'late failure', retryInMs: 1000 }], 'w-old');
     const row = (await ds.query('SELECT status, claimed_by, error FROM messages WHERE id = $1', [id]))[0];
     expect(row).toEqual({ status: 'sending', claimed_by: 'w-new', error: null });
     await ledger.recordResults([{ id, status: 'sent', provider: 'test', providerMessageId: 'SMnew', acceptedAt: new Date() }], 'w-new');
     expect(await status(id)).toMatchObject({ status: 'sent', provider_message_id: 'SMnew' });
-    const events = await ds.query(`SELECT status, applied FROM message_events WHERE message_id = $1 ORDER BY id`, [id]);
-    expect(events).toEqual([{ status: 'deferred', applied: false }, { status: 'sent', applied: true }]);
+    const events = await ds.query(`SELECT status, applied FROM message_events WHERE message_id = $1 AND source = 'worker' ORDER BY id`, [id]);
+    expect(events).toEqual([{ status: 'sending', applied: true }, { status: 'deferred', applied: false }, { status: 'sent', applied: true }]);
   });
 
   it('a report that arrived before the worker recorded its submission keeps its status and error', async () => {
@@ -140,6 +142,10 @@ describe('message ledger', () => {
     expect(mine.map((t) => t.id).sort()).toEqual([stale, leased].sort());
     expect(mine.every((t) => t.dispatchSeq === 1)).toBe(true);
     expect((await status(leased)).status).toBe('queued');
+    expect(mine.find((t) => t.id === leased)!.leaseExpired).toBe(true);
+    expect(mine.find((t) => t.id === stale)!.leaseExpired).toBe(false);
+    const ev = await ds.query(`SELECT status, source, payload FROM message_events WHERE message_id = $1`, [leased]);
+    expect(ev).toEqual([{ status: 'queued', source: 'sweeper', payload: { reason: 'lease_expired', previousClaim: 'dead' } }]);
     // Just re-driven: not stale again.
     expect((await ledger.takeStale(60_000)).filter((t) => t.id === stale)).toEqual([]);
   });
