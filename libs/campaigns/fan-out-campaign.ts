@@ -89,7 +89,7 @@ export class FanOutCampaign {
     // One plain addr-spec only: a list ("a@x, b@y") or a bare name must never reach an SMTP envelope.
     const unusable = sms
       ? `CASE WHEN c.phone_e164 IS NULL OR c.phone_type IN ('FIXED_LINE', 'INVALID') THEN 'cannot_receive_sms' END`
-      : `CASE WHEN lower(btrim(c.email)) !~ '^[^\\s@,;:<>()\\[\\]"]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' THEN 'no_email' END`;
+      : `CASE WHEN lower(btrim(c.email)) !~ '^[^\\s@,;:<>()\\[\\]"\\u00a0]+@[a-z0-9\\u00a1-\\uffff]([a-z0-9\\u00a1-\\uffff-]*[a-z0-9\\u00a1-\\uffff])?(\\.[a-z0-9\\u00a1-\\uffff]([a-z0-9\\u00a1-\\uffff-]*[a-z0-9\\u00a1-\\uffff])?)+$' THEN 'no_email' END`;
     const missing = sms ? `'no_primary_phone'` : `'no_email'`;
     const [r] = await em.query(
       `WITH picked AS (

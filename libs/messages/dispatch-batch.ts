@@ -19,6 +19,8 @@ export interface DispatchOptions {
   retryMaxMs: number;
   /** Past this age a message that still fails to submit is failed rather than retried again. */
   validityMs: number;
+  /** The provider adapter's own request deadline: a send must finish inside the claim's lease. */
+  providerTimeoutMs: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -76,6 +78,8 @@ export class DispatchBatch<C> {
   async execute(jobs: Job<'sms.send' | 'email.send'>[]): Promise<Outcome[]> {
     const ids = jobs.map((j) => (j.payload as SendJob)?.messageId);
     const valid = ids.filter((id): id is string => typeof id === 'string' && UUID.test(id));
+    // A send that starts after this could outlive the lease, and another claim would send it again.
+    const sendBy = Date.now() + this.opts.leaseMs - this.opts.providerTimeoutMs - 1000;
     const claimed = await this.ledger.claim(valid, this.opts.workerId, this.opts.leaseMs);
     const byId = new Map(claimed.map((m) => [m.id, m]));
     const taken = claimed.filter((m) => m.leaseExpired).length;
@@ -90,7 +94,15 @@ export class DispatchBatch<C> {
       claimed.map(async (m) => {
         await this.slots.acquire();
         try {
-          results.set(m.id, await this.sendOne(m, contents.get(m.campaignId)!));
+          results.set(
+            m.id,
+            Date.now() > sendBy
+              ? {
+                  record: { id: m.id, attempts: m.attempts, status: 'deferred', provider: this.sender.provider, error: 'not sent: no provider slot within the claim lease', retryInMs: 0 },
+                  outcome: retry(0, 'lease too short'),
+                }
+              : await this.sendOne(m, contents.get(m.campaignId)!),
+          );
         } finally {
           this.slots.release();
         }
@@ -128,10 +140,10 @@ export class DispatchBatch<C> {
       providerLatency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       if (result.kind === 'accepted') {
         messagesSent.inc(labels);
-        return { record: { id: m.id, status: 'sent', provider: this.sender.provider, providerMessageId: result.providerMessageId, acceptedAt: new Date() }, outcome: ack() };
+        return { record: { id: m.id, attempts: m.attempts, status: 'sent', provider: this.sender.provider, providerMessageId: result.providerMessageId, acceptedAt: new Date() }, outcome: ack() };
       }
       messagesFailed.inc({ ...labels, kind: 'rejected' });
-      return { record: { id: m.id, status: result.status, provider: this.sender.provider, error: result.error }, outcome: drop(result.error) };
+      return { record: { id: m.id, attempts: m.attempts, status: result.status, provider: this.sender.provider, error: result.error }, outcome: drop(result.error) };
     } catch (err) {
       const open = isBreakerOpenError(err);
       if (!open && !(err instanceof RetryableProviderError)) {
@@ -145,9 +157,9 @@ export class DispatchBatch<C> {
       const error = open ? `${this.sender.provider}: circuit open` : (err as Error).message;
       if (Date.now() + delay > m.createdAt.getTime() + this.opts.validityMs) {
         const expired = `validity period expired: ${error}`;
-        return { record: { id: m.id, status: 'failed', provider: this.sender.provider, error: expired }, outcome: drop(expired) };
+        return { record: { id: m.id, attempts: m.attempts, status: 'failed', provider: this.sender.provider, error: expired }, outcome: drop(expired) };
       }
-      return { record: { id: m.id, status: 'deferred', provider: this.sender.provider, error, retryInMs: delay }, outcome: retry(delay, error) };
+      return { record: { id: m.id, attempts: m.attempts, status: 'deferred', provider: this.sender.provider, error, retryInMs: delay }, outcome: retry(delay, error) };
     }
   }
 

@@ -16,10 +16,12 @@ export interface ClaimedMessage {
   leaseExpired: boolean;
 }
 
-export type SendRecord =
+/** A submission's result; `attempts` is the claim it belongs to (every claim increments it). */
+export type SendRecord = { attempts: number } & (
   | { id: string; status: 'sent'; provider: string; providerMessageId: string; acceptedAt: Date }
   | { id: string; status: MessageStatus; provider: string; error: string }
-  | { id: string; status: 'deferred'; provider: string; error: string; retryInMs: number };
+  | { id: string; status: 'deferred'; provider: string; error: string; retryInMs: number }
+);
 
 export interface StatusEvent {
   messageId: string;
@@ -99,7 +101,7 @@ export class MessageLedger {
 
   /**
    * Records a batch of submissions in one statement, with an event row each. Only a row still
-   * claimed by this worker takes the result (status, error, retry time, claim); a report that
+   * under the claim the result belongs to (this worker, this attempt) takes the result (status, error, retry time, claim); a report that
    * already moved it past `sending`, or a newer claim after this worker's lease ran out, is kept.
    * The provider's id and acceptance time are recorded either way.
    */
@@ -108,23 +110,23 @@ export class MessageLedger {
     const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : 1));
     await this.ds.query(
       `WITH r AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::timestamptz[])
-           AS r(id, status, provider, provider_message_id, error, retry_ms, accepted_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::timestamptz[], $9::int[])
+           AS r(id, status, provider, provider_message_id, error, retry_ms, accepted_at, attempts)
        ), upd AS (
          UPDATE messages m SET
-           status = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 THEN r.status ELSE m.status END,
+           status = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND m.attempts = r.attempts THEN r.status ELSE m.status END,
            provider = COALESCE(m.provider, r.provider),
            provider_message_id = COALESCE(m.provider_message_id, r.provider_message_id),
-           error = CASE WHEN m.status = 'sending' AND m.claimed_by = $8
+           error = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND m.attempts = r.attempts
                         THEN CASE WHEN r.status = 'sent' THEN NULL ELSE r.error END ELSE m.error END,
            sent_at = CASE WHEN r.status = 'sent' THEN COALESCE(m.sent_at, r.accepted_at, now()) ELSE m.sent_at END,
-           next_attempt_at = CASE WHEN m.status = 'sending' AND m.claimed_by = $8
+           next_attempt_at = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND m.attempts = r.attempts
                                   THEN CASE WHEN r.status = 'deferred' THEN now() + make_interval(secs => r.retry_ms::double precision / 1000) END
                                   ELSE m.next_attempt_at END,
-           final_at = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND r.status NOT IN ('sent', 'deferred')
+           final_at = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND m.attempts = r.attempts AND r.status NOT IN ('sent', 'deferred')
                            THEN COALESCE(m.final_at, now()) ELSE m.final_at END,
-           claimed_by = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 THEN NULL ELSE m.claimed_by END,
-           claimed_until = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 THEN NULL ELSE m.claimed_until END,
+           claimed_by = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND m.attempts = r.attempts THEN NULL ELSE m.claimed_by END,
+           claimed_until = CASE WHEN m.status = 'sending' AND m.claimed_by = $8 AND m.attempts = r.attempts THEN NULL ELSE m.claimed_until END,
            updated_at = now()
          FROM r WHERE m.id = r.id
          RETURNING m.id, m.tenant_id, r.status, r.error, m.status = r.status AS applied
@@ -141,6 +143,7 @@ export class MessageLedger {
         sorted.map((r) => ('retryInMs' in r ? r.retryInMs : 0)),
         sorted.map((r) => ('acceptedAt' in r ? r.acceptedAt : null)),
         workerId,
+        sorted.map((r) => r.attempts),
       ],
     );
   }

@@ -5,6 +5,8 @@ export interface BreakerOptions {
   resetTimeoutMs: number;
   errorThresholdPercentage: number;
   volumeThreshold: number;
+  /** The window failures are counted over; must hold several of the slowest failures (2 × the request timeout). */
+  rollingCountTimeoutMs: number;
 }
 
 /** How long the other fetch loops wait for a probe's verdict before another probe is allowed. */
@@ -33,7 +35,7 @@ export class BreakerRegistry {
         // No breaker timeout: it would reject while the request still goes out (a "failure" that was
         // sent). Each provider adapter bounds its own request instead.
         timeout: false,
-        rollingCountTimeout: 10_000,
+        rollingCountTimeout: this.opts.rollingCountTimeoutMs,
         name: key,
       });
       const labels = { provider, account };
@@ -68,8 +70,9 @@ export class BreakerRegistry {
       }
       const half = [...this.breakers.values()].find((b) => b.halfOpen);
       if (!half) return undefined;
-      // A probe whose fetch found nothing to send leaves the breaker half-open: hand out another.
-      if (Date.now() - this.probingSince > PROBE_PATIENCE_MS) {
+      // pendingClose: opossum still awaits its trial call. A probe whose fetch found nothing to send
+      // leaves it so; after a while another loop may take the probe.
+      if (half.pendingClose && Date.now() - this.probingSince > PROBE_PATIENCE_MS) {
         this.probingSince = Date.now();
         return { maxBatch: 1 };
       }

@@ -59,7 +59,9 @@ export class SmtpProvider {
       // Only an answer about this recipient or this message is a verdict on it: RCPT TO / DATA 5xx,
       // or an address nodemailer cannot put on an envelope. A 5xx at AUTH or MAIL FROM, or any
       // connection trouble, is the relay's problem: retry, and let the breaker see it.
-      const perMessage = e.command === 'RCPT TO' || e.command === 'DATA';
+      // Some relays refuse relaying or demand auth at RCPT TO (530, 5.7.0, "relay"): still the relay's problem.
+      const relayRefusal = e.responseCode === 530 || /\b5\.7\.0\b|relay|auth/i.test(e.response ?? '');
+      const perMessage = (e.command === 'RCPT TO' || e.command === 'DATA') && !relayRefusal;
       if (perMessage && e.responseCode && e.responseCode >= 500) {
         const hard = /\b5\.1\.(1|2|3|6|10)\b/.test(e.response ?? '');
         return { kind: 'rejected', status: hard ? 'bounced' : 'failed', error: `smtp ${e.responseCode}: ${e.response ?? e.message}` };

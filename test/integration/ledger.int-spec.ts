@@ -39,14 +39,15 @@ describe('message ledger', () => {
   const status = async (id: string) => (await ds.query('SELECT status, error, provider_message_id, attempts FROM messages WHERE id = $1', [id]))[0];
   const jobs = (ids: string[]) => ids.map((id) => ({ payload: { messageId: id, tenantId, campaignId }, deliveryCount: 1, trace: context.active() }));
 
-  function dispatcher(send: (address: string) => Promise<SubmitResult>, validityMs = 3_600_000) {
+  function dispatcher(send: (address: string) => Promise<SubmitResult>, validityMs = 3_600_000, leaseMs = 60_000) {
     return new DispatchBatch(ds, ledger, { channel: 'sms', provider: 'test', send: (m) => send(m.address) }, {
       workerId: 'w1',
-      leaseMs: 60_000,
+      leaseMs,
       concurrency: 4,
       retryBaseMs: 100,
       retryMaxMs: 1000,
       validityMs,
+      providerTimeoutMs: 5000,
     });
   }
 
@@ -109,20 +110,45 @@ describe('message ledger', () => {
     expect(await ledger.claim([id], 'w-new', 60_000)).toHaveLength(1);
     const lease = await ds.query(`SELECT payload FROM message_events WHERE message_id = $1 AND payload->>'reason' = 'lease_expired'`, [id]);
     expect(lease).toEqual([{ payload: { reason: 'lease_expired', previousClaim: 'w-old', claimedBy: 'w-new' } }]);
-    await ledger.recordResults([{ id, status: 'deferred', provider: 'test', error: 'late failure', retryInMs: 1000 }], 'w-old');
+    await ledger.recordResults([{ id, attempts: 1, status: 'deferred', provider: 'test', error: 'late failure', retryInMs: 1000 }], 'w-old');
     const row = (await ds.query('SELECT status, claimed_by, error FROM messages WHERE id = $1', [id]))[0];
     expect(row).toEqual({ status: 'sending', claimed_by: 'w-new', error: null });
-    await ledger.recordResults([{ id, status: 'sent', provider: 'test', providerMessageId: 'SMnew', acceptedAt: new Date() }], 'w-new');
+    await ledger.recordResults([{ id, attempts: 2, status: 'sent', provider: 'test', providerMessageId: 'SMnew', acceptedAt: new Date() }], 'w-new');
     expect(await status(id)).toMatchObject({ status: 'sent', provider_message_id: 'SMnew' });
     const events = await ds.query(`SELECT status, applied FROM message_events WHERE message_id = $1 AND source = 'worker' ORDER BY id`, [id]);
     expect(events).toEqual([{ status: 'sending', applied: true }, { status: 'deferred', applied: false }, { status: 'sent', applied: true }]);
+  });
+
+  it('within one worker process, a stale attempt cannot overwrite the live claim of the same row', async () => {
+    const [id] = await messages(1);
+    const first = await ledger.claim([id], 'w1', 60_000);
+    await ds.query(`UPDATE messages SET claimed_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    const second = await ledger.claim([id], 'w1', 60_000);
+    expect([first[0].attempts, second[0].attempts]).toEqual([1, 2]);
+    await ledger.recordResults([{ id, attempts: 1, status: 'failed', provider: 'test', error: 'stale verdict' }], 'w1');
+    expect(await status(id)).toMatchObject({ status: 'sending', error: null });
+    await ledger.recordResults([{ id, attempts: 2, status: 'sent', provider: 'test', providerMessageId: 'SM2', acceptedAt: new Date() }], 'w1');
+    expect(await status(id)).toMatchObject({ status: 'sent', provider_message_id: 'SM2' });
+  });
+
+  it('does not start a send that could outlive the claim lease', async () => {
+    const [id] = await messages(1);
+    let calls = 0;
+    // A lease shorter than the provider's own deadline leaves no safe moment to send.
+    const outcomes = await dispatcher(async () => {
+      calls++;
+      return { kind: 'accepted', providerMessageId: 'x' };
+    }, 3_600_000, 5_500).execute(jobs([id]));
+    expect(calls).toBe(0);
+    expect(outcomes).toEqual([{ kind: 'retry', delayMs: 0, reason: 'lease too short' }]);
+    expect(await status(id)).toMatchObject({ status: 'deferred', error: 'not sent: no provider slot within the claim lease' });
   });
 
   it('a report that arrived before the worker recorded its submission keeps its status and error', async () => {
     const [id] = await messages(1);
     await ledger.claim([id], 'w1', 60_000);
     await ledger.applyEvents([{ messageId: id, status: 'undelivered', eventType: 'undelivered', source: 'twilio', providerEventId: `SMx:${id}:undelivered`, error: 'twilio 30003', payload: {} }]);
-    await ledger.recordResults([{ id, status: 'sent', provider: 'twilio', providerMessageId: 'SMx', acceptedAt: new Date() }], 'w1');
+    await ledger.recordResults([{ id, attempts: 1, status: 'sent', provider: 'twilio', providerMessageId: 'SMx', acceptedAt: new Date() }], 'w1');
     expect(await status(id)).toMatchObject({ status: 'undelivered', error: 'twilio 30003', provider_message_id: 'SMx' });
   });
 

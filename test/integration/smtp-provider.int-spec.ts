@@ -20,6 +20,8 @@ describe('SmtpProvider', () => {
       onRcptTo(address, _session, cb) {
         if (address.address.startsWith('nouser@')) return cb(Object.assign(new Error('5.1.1 mailbox does not exist'), { responseCode: 550 }));
         if (address.address.startsWith('policy@')) return cb(Object.assign(new Error('5.7.1 rejected by policy'), { responseCode: 550 }));
+        if (address.address.startsWith('norelay@')) return cb(Object.assign(new Error('5.7.1 Relaying denied'), { responseCode: 550 }));
+        if (address.address.startsWith('needauth@')) return cb(Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 }));
         cb();
       },
       onData(stream, _session, cb) {
@@ -61,6 +63,13 @@ describe('SmtpProvider', () => {
     const p = provider();
     await expect(p.submit(mail('anna@example.com'))).rejects.toBeInstanceOf(RetryableProviderError);
     mailFromCode = 0;
+    await p.close();
+  });
+
+  it('a relay refusing to relay or demanding auth at RCPT TO is the relay\'s problem: retried', async () => {
+    const p = provider();
+    await expect(p.submit(mail('norelay@example.com'))).rejects.toBeInstanceOf(RetryableProviderError);
+    await expect(p.submit(mail('needauth@example.com'))).rejects.toBeInstanceOf(RetryableProviderError);
     await p.close();
   });
 

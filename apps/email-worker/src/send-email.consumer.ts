@@ -31,7 +31,9 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
     this.breakers = new BreakerRegistry({
       resetTimeoutMs: w.BREAKER_RESET_MS,
       errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
-      volumeThreshold: w.BREAKER_VOLUME,
+      // As many calls as can fail inside one window, even when each takes the full timeout.
+      volumeThreshold: Math.min(w.BREAKER_VOLUME, cfg.SMTP_POOL_SIZE),
+      rollingCountTimeoutMs: Math.max(10_000, 2 * w.PROVIDER_TIMEOUT_MS),
     });
     const relay = new URL(cfg.SMTP_URL).host;
     const breaker = this.breakers.get('smtp', relay, (m: EmailSubmission) => this.smtp.submit(m));
@@ -48,6 +50,7 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
       retryBaseMs: w.RETRY_BASE_MS,
       retryMaxMs: w.RETRY_MAX_MS,
       validityMs: w.MESSAGE_VALIDITY_MS,
+      providerTimeoutMs: w.PROVIDER_TIMEOUT_MS,
     });
   }
 

@@ -36,7 +36,9 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
     this.breakers = new BreakerRegistry({
       resetTimeoutMs: w.BREAKER_RESET_MS,
       errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
+      // As many calls as can fail inside one window, even when each takes the full timeout.
       volumeThreshold: w.BREAKER_VOLUME,
+      rollingCountTimeoutMs: Math.max(10_000, 2 * w.PROVIDER_TIMEOUT_MS),
     });
     const breaker = this.breakers.get('twilio', this.twilio.account.sid, (m: SmsSubmission) => this.twilio.submit(m));
     const publicBase = cfg.PUBLIC_BASE_URL;
@@ -53,6 +55,7 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
       retryBaseMs: w.RETRY_BASE_MS,
       retryMaxMs: w.RETRY_MAX_MS,
       validityMs: w.MESSAGE_VALIDITY_MS,
+      providerTimeoutMs: w.PROVIDER_TIMEOUT_MS,
     });
   }
 
