@@ -11,7 +11,7 @@ export class ConfigError extends Error {
  * Parses one concern's variables out of the environment. The process refuses to start
  * with a message naming each bad variable.
  */
-export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
+export function loadConfig<S extends z.ZodType<Record<string, unknown>>>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
@@ -22,6 +22,20 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
     );
   }
   return result.data;
+}
+
+/**
+ * loadConfig for module-level use (before the service's own error handling exists): a bad
+ * variable ends the process with one JSON line naming it, not a stack trace.
+ */
+export function loadConfigOrExit<S extends z.ZodType<Record<string, unknown>>>(schema: S): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(JSON.stringify({ level: 60, service: process.env.SERVICE_NAME, msg: err.message }));
+    process.exit(1);
+  }
 }
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -69,20 +83,25 @@ export const schedulerSchema = z.object({
   PUBLISH_WINDOW: z.coerce.number().int().min(1).default(512),
 });
 
-export const workerSchema = z.object({
-  WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
-  WORKER_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(256),
-  CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
-  RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
-  RETRY_MAX_MS: z.coerce.number().int().min(10).default(60000),
-  BREAKER_RESET_MS: z.coerce.number().int().min(100).default(10000),
-  BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
-  BREAKER_VOLUME: z.coerce.number().int().min(1).default(20),
-  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
-  /** A message still not accepted this long after it was queued is failed (retries exhausted). */
-  MESSAGE_VALIDITY_MS: z.coerce.number().int().min(1000).default(10 * 3600 * 1000),
-});
+export const workerSchema = z
+  .object({
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+    WORKER_BATCHES_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(256),
+    CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+    RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+    RETRY_MAX_MS: z.coerce.number().int().min(10).default(60000),
+    BREAKER_RESET_MS: z.coerce.number().int().min(100).default(10000),
+    BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+    BREAKER_VOLUME: z.coerce.number().int().min(1).default(20),
+    PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+    /** A message still not accepted this long after it was queued is failed (retries exhausted). */
+    MESSAGE_VALIDITY_MS: z.coerce.number().int().min(1000).default(10 * 3600 * 1000),
+  })
+  .refine((c) => c.CLAIM_LEASE_MS >= c.PROVIDER_TIMEOUT_MS + 2000, {
+    path: ['CLAIM_LEASE_MS'],
+    message: 'must exceed PROVIDER_TIMEOUT_MS by at least 2000 ms (a send has to finish inside its claim)',
+  });
 
 export const smsProviderSchema = z.object({
   SMS_WORKER_PORT: port(3003),

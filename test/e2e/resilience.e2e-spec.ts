@@ -21,6 +21,7 @@ describe('resilience of the dispatch path', () => {
       WORKER_BATCHES_IN_FLIGHT: String(IN_FLIGHT),
       WORKER_CONCURRENCY: '16',
       CLAIM_LEASE_MS: '3000',
+      PROVIDER_TIMEOUT_MS: '1000',
       SWEEP_STALE_MS: '3000',
       FANOUT_BATCH_SIZE: '100',
       FANOUT_BATCH_PAUSE_MS: '100',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { apiSchema, loadConfig } from '@utskick/config';
+import { apiSchema, loadConfigOrExit } from '@utskick/config';
 import { runService } from '@utskick/observability';
 import { ApiModule, configureApi } from './api.module';
 
-const cfg = loadConfig(apiSchema);
+const cfg = loadConfigOrExit(apiSchema);
 void runService(ApiModule, { name: 'api', port: cfg.API_PORT, configure: configureApi });

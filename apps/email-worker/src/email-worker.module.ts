@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { loadConfig, workerSchema } from '@utskick/config';
+import { loadConfigOrExit, workerSchema } from '@utskick/config';
 import { ConsumerHostModule, MessagingModule, NatsService } from '@utskick/messaging';
 import { MessageLedger } from '@utskick/messages';
 import { HealthModule } from '@utskick/observability';
 import { DatabaseHealth, PersistenceModule } from '@utskick/persistence';
 import { SendEmailConsumer } from './send-email.consumer';
 
-const w = loadConfig(workerSchema);
+const w = loadConfigOrExit(workerSchema);
 
 @Module({
   imports: [

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { emailProviderSchema, loadConfig } from '@utskick/config';
+import { emailProviderSchema, loadConfigOrExit } from '@utskick/config';
 import { runService } from '@utskick/observability';
 import { EmailWorkerModule } from './email-worker.module';
 
-void runService(EmailWorkerModule, { name: 'email-worker', port: loadConfig(emailProviderSchema).EMAIL_WORKER_PORT });
+void runService(EmailWorkerModule, { name: 'email-worker', port: loadConfigOrExit(emailProviderSchema).EMAIL_WORKER_PORT });

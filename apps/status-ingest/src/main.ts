@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { loadConfig, statusIngestSchema } from '@utskick/config';
+import { loadConfigOrExit, statusIngestSchema } from '@utskick/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { runService } from '@utskick/observability';
 import { StatusIngestModule } from './status-ingest.module';
 
 void runService(StatusIngestModule, {
   name: 'status-ingest',
-  port: loadConfig(statusIngestSchema).STATUS_INGEST_PORT,
+  port: loadConfigOrExit(statusIngestSchema).STATUS_INGEST_PORT,
   rawBody: true,
   // Provider callbacks are flat forms: the plain parser is enough and cheaper than qs.
   configure: (app) => {
