@@ -143,14 +143,8 @@ describe('campaign flow through all six services', () => {
     });
     expect(extra.body).toEqual({ upserted: 3, errors: [] });
     const ids = (await cluster.db.query(`SELECT id FROM contacts WHERE external_id IN ('c-0', 'skip-nophone', 'skip-landline', 'skip-dup')`)).rows.map((r) => r.id);
-    const created = await cluster.api('POST', '/v1/campaigns', tenant.apiKey, {
-      name: 'Skips',
-      channel: 'sms',
-      audience: { contactIds: ids },
-      sms: { from: 'Skolan', text: 'Skip test' },
-    });
-    await cluster.api('POST', `/v1/campaigns/${created.body.id}/execute`, tenant.apiKey);
-    const done = await cluster.waitCompleted(tenant.apiKey, created.body.id, 60_000, (c) => c.counts.delivered === 1);
+    const id = await cluster.launch(tenant.apiKey, { name: 'Skips', channel: 'sms', audience: { contactIds: ids }, sms: { from: 'Skolan', text: 'Skip test' } });
+    const done = await cluster.waitCompleted(tenant.apiKey, id, 60_000, (c) => c.counts.delivered === 1);
     expect(done.counts).toEqual({ delivered: 1, no_primary_phone: 1, cannot_receive_sms: 1, duplicate_address: 1 });
   });
 
@@ -166,14 +160,8 @@ describe('campaign flow through all six services', () => {
     });
     expect(bulk.body.upserted).toBe(4);
     await cluster.http('provider-sandbox', 'POST', '/sandbox/reset');
-    const created = await cluster.api('POST', '/v1/campaigns', other.apiKey, {
-      name: 'Hygiene',
-      channel: 'email',
-      audience: { all: true },
-      email: { subject: 'Hej', text: 'Hej' },
-    });
-    await cluster.api('POST', `/v1/campaigns/${created.body.id}/execute`, other.apiKey);
-    const done = await cluster.waitCompleted(other.apiKey, created.body.id, 60_000, (c) => c.counts.delivered === 1);
+    const id = await cluster.launch(other.apiKey, { name: 'Hygiene', channel: 'email', audience: { all: true }, email: { subject: 'Hej', text: 'Hej' } });
+    const done = await cluster.waitCompleted(other.apiKey, id, 60_000, (c) => c.counts.delivered === 1);
     expect(done.counts).toEqual({ delivered: 1, no_email: 3 });
     expect((await cluster.sandboxStats()).email).toEqual({ accepted: 1, unique: 1 });
     const mails = await cluster.http('provider-sandbox', 'GET', '/sandbox/emails?limit=5');

@@ -40,17 +40,8 @@ describe('resilience of the dispatch path', () => {
     await cluster.sandboxConfig({ latencyMs: 25 });
   });
 
-  async function launch(name: string): Promise<string> {
-    const created = await cluster.api('POST', '/v1/campaigns', tenant.apiKey, {
-      name,
-      channel: 'sms',
-      audience: { all: true },
-      sms: { from: 'Skolan', text: `${name}: hello` },
-    });
-    expect(created.status).toBe(201);
-    expect((await cluster.api('POST', `/v1/campaigns/${created.body.id}/execute`, tenant.apiKey)).status).toBe(202);
-    return created.body.id;
-  }
+  const launch = (name: string) =>
+    cluster.launch(tenant.apiKey, { name, channel: 'sms', audience: { all: true }, sms: { from: 'Skolan', text: `${name}: hello` } });
 
   async function expectAllDeliveredOnce(campaignId: string, maxDuplicates: number) {
     const done = await cluster.waitCompleted(tenant.apiKey, campaignId, 180_000, (c) => c.counts.delivered === N);

@@ -19,15 +19,9 @@ describe('status-ingest', () => {
     await cluster.sandboxConfig({ smsCallbackStatuses: [] });
     tenant = await cluster.createTenant('Ingest');
     await cluster.seedContacts(tenant.apiKey, 5, (i) => ({ externalId: `i-${i}`, phone: mobile(i), email: `i${i}@example.com` }));
-    const created = await cluster.api('POST', '/v1/campaigns', tenant.apiKey, {
-      name: 'Callbacks',
-      channel: 'sms',
-      audience: { all: true },
-      sms: { from: 'Skolan', text: 'Hej' },
-    });
-    await cluster.api('POST', `/v1/campaigns/${created.body.id}/execute`, tenant.apiKey);
+    const campaignId = await cluster.launch(tenant.apiKey, { name: 'Callbacks', channel: 'sms', audience: { all: true }, sms: { from: 'Skolan', text: 'Hej' } });
     messages = await waitFor('all sent', async () => {
-      const r = await cluster.db.query(`SELECT id, status, provider_message_id FROM messages WHERE campaign_id = $1 ORDER BY id`, [created.body.id]);
+      const r = await cluster.db.query(`SELECT id, status, provider_message_id FROM messages WHERE campaign_id = $1 ORDER BY id`, [campaignId]);
       return r.rows.length === 5 && r.rows.every((m) => m.status === 'sent') ? r.rows : null;
     });
   }, 120_000);

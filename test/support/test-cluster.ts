@@ -140,6 +140,15 @@ export class TestCluster {
     return rows.rows.map((r) => r.id);
   }
 
+  /** Creates a campaign and executes it; fails loudly unless the API answers 201 then 202. Returns its id. */
+  async launch(apiKey: string, campaign: Record<string, unknown>): Promise<string> {
+    const created = await this.api('POST', '/v1/campaigns', apiKey, campaign);
+    if (created.status !== 201) throw new Error(`campaign not created: ${created.status} ${JSON.stringify(created.body)}`);
+    const executed = await this.api('POST', `/v1/campaigns/${created.body.id}/execute`, apiKey);
+    if (executed.status !== 202) throw new Error(`campaign not executed: ${executed.status} ${JSON.stringify(executed.body)}`);
+    return created.body.id;
+  }
+
   async sandboxStats(): Promise<{ sms: { accepted: number; unique: number }; email: { accepted: number; unique: number } }> {
     return (await this.http('provider-sandbox', 'GET', '/sandbox/stats')).body;
   }
