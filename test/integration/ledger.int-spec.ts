@@ -82,6 +82,16 @@ describe('message ledger', () => {
     expect(calls).toBe(0);
   });
 
+  it('drops a job that names no message of ours instead of retrying it forever', async () => {
+    const [ok] = await messages(1);
+    const outcomes = await dispatcher(async () => ({ kind: 'accepted', providerMessageId: 'SMok2' })).execute([
+      ...jobs([ok]),
+      { payload: { messageId: 'not-a-uuid', tenantId, campaignId }, deliveryCount: 1, trace: context.active() },
+    ]);
+    expect(outcomes).toEqual([{ kind: 'ack' }, { kind: 'drop', reason: 'not a message id' }]);
+    expect((await status(ok)).status).toBe('sent');
+  });
+
   it('fails a message whose validity period runs out instead of retrying it forever', async () => {
     const [old] = await messages(1, `now() - interval '2 hours'`);
     const outcomes = await dispatcher(async () => {
