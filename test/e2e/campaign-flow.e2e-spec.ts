@@ -148,24 +148,28 @@ describe('campaign flow through all six services', () => {
     expect(done.counts).toEqual({ delivered: 1, no_primary_phone: 1, cannot_receive_sms: 1, duplicate_address: 1 });
   });
 
-  it('never puts more than one plain address on an e-mail envelope: lists and bare names are no_email', async () => {
+  it('never puts more than one plain address on an e-mail envelope: lists and bare names are no_email, international domains go out', async () => {
     const other = await cluster.createTenant('Address hygiene');
     const bulk = await cluster.api('POST', '/v1/contacts/bulk', other.apiKey, {
       contacts: [
         { externalId: 'ok', email: 'Ok.Person@Example.com' },
+        { externalId: 'idn', email: 'åsa@bücher.de' },
         { externalId: 'list', email: 'a@example.com, b@example.com' },
         { externalId: 'name', email: 'Anna Svensson' },
         { externalId: 'none' },
       ],
     });
-    expect(bulk.body.upserted).toBe(4);
+    expect(bulk.body.upserted).toBe(5);
     await cluster.http('provider-sandbox', 'POST', '/sandbox/reset');
     const id = await cluster.launch(other.apiKey, { name: 'Hygiene', channel: 'email', audience: { all: true }, email: { subject: 'Hej', text: 'Hej' } });
-    const done = await cluster.waitCompleted(other.apiKey, id, 60_000, (c) => c.counts.delivered === 1);
-    expect(done.counts).toEqual({ delivered: 1, no_email: 3 });
-    expect((await cluster.sandboxStats()).email).toEqual({ accepted: 1, unique: 1 });
+    const done = await cluster.waitCompleted(other.apiKey, id, 60_000, (c) => c.counts.delivered === 2);
+    expect(done.counts).toEqual({ delivered: 2, no_email: 3 });
+    expect((await cluster.sandboxStats()).email).toEqual({ accepted: 2, unique: 2 });
     const mails = await cluster.http('provider-sandbox', 'GET', '/sandbox/emails?limit=5');
-    expect(mails.body.items.map((m: { to: string[] }) => m.to)).toEqual([['ok.person@example.com']]);
+    const envelopes = mails.body.items.map((m: { to: string[] }) => m.to);
+    expect(envelopes).toHaveLength(2);
+    expect(envelopes).toContainEqual(['ok.person@example.com']);
+    expect(envelopes.every((to: string[]) => to.length === 1)).toBe(true);
   });
 
   it('finishes an idle campaign with no recipients at once', async () => {
