@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { toPage } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { CampaignView } from './campaign.dto';
 import { CampaignsRepository, toCampaignView } from './campaigns.repository';
@@ -20,11 +21,7 @@ export class ListCampaigns {
 
   async execute(input: { tenantId: TenantId; limit: number; cursor?: string }) {
     const rows = await this.campaigns.list(input.tenantId, input.limit + 1, input.cursor);
-    const page = rows.slice(0, input.limit);
-    const counts = await this.campaigns.counts(input.tenantId, page.map((c) => c.id));
-    return {
-      items: page.map((c) => toCampaignView(c, counts.get(c.id))),
-      nextCursor: rows.length > input.limit ? page[page.length - 1].id : null,
-    };
+    const counts = await this.campaigns.counts(input.tenantId, rows.slice(0, input.limit).map((c) => c.id));
+    return toPage(rows, input.limit, (c) => toCampaignView(c, counts.get(c.id)));
   }
 }

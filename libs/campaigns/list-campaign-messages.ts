@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { toPage } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { DataSource } from 'typeorm';
 import { CampaignsRepository } from './campaigns.repository';
@@ -26,7 +27,7 @@ export class ListCampaignMessages {
 
   async execute(input: { tenantId: TenantId; campaignId: string; status?: string; limit: number; cursor?: string }) {
     await this.campaigns.get(input.tenantId, input.campaignId);
-    const rows: Record<string, unknown>[] = await this.ds.query(
+    const rows: ({ id: string } & Record<string, unknown>)[] = await this.ds.query(
       `SELECT id, contact_id, address, status, provider, provider_message_id, attempts, sent_at, updated_at, error
          FROM messages
         WHERE tenant_id = $1 AND campaign_id = $2
@@ -34,23 +35,21 @@ export class ListCampaignMessages {
         ORDER BY id LIMIT $5`,
       [input.tenantId, input.campaignId, input.status ?? null, input.cursor ?? null, input.limit + 1],
     );
-    const page = rows.slice(0, input.limit);
-    return {
-      items: page.map(
-        (r): MessageView => ({
-          id: r.id as string,
-          contactId: r.contact_id as string,
-          to: r.address as string | null,
-          status: r.status as string,
-          provider: r.provider as string | null,
-          providerMessageId: r.provider_message_id as string | null,
-          attempts: r.attempts as number,
-          sentAt: r.sent_at ? (r.sent_at as Date).toISOString() : null,
-          updatedAt: (r.updated_at as Date).toISOString(),
-          error: r.error as string | null,
-        }),
-      ),
-      nextCursor: rows.length > input.limit ? (page[page.length - 1].id as string) : null,
-    };
+    return toPage(
+      rows,
+      input.limit,
+      (r): MessageView => ({
+        id: r.id as string,
+        contactId: r.contact_id as string,
+        to: r.address as string | null,
+        status: r.status as string,
+        provider: r.provider as string | null,
+        providerMessageId: r.provider_message_id as string | null,
+        attempts: r.attempts as number,
+        sentAt: r.sent_at ? (r.sent_at as Date).toISOString() : null,
+        updatedAt: (r.updated_at as Date).toISOString(),
+        error: r.error as string | null,
+      }),
+    );
   }
 }

@@ -103,6 +103,8 @@ export const workerSchema = z
     message: 'must exceed PROVIDER_TIMEOUT_MS by at least 2000 ms (a send has to finish inside its claim)',
   });
 
+export type WorkerConfig = z.infer<typeof workerSchema>;
+
 export const smsProviderSchema = z.object({
   SMS_WORKER_PORT: port(3003),
   /** Unset: the provider sandbox is used. */

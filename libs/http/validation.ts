@@ -32,3 +32,12 @@ export function storableText() {
     message: 'contains a NUL character or an unpaired surrogate',
   });
 }
+
+/**
+ * One page of a keyset-paginated list: the query fetched `limit + 1` rows in id order; the extra
+ * row only says that there is a next page, whose cursor is the last id shown.
+ */
+export function toPage<R extends { id: unknown }, V>(rows: R[], limit: number, view: (row: R) => V): { items: V[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { items: page.map(view), nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null };
+}

@@ -1,3 +1,5 @@
+import { WorkerConfig } from '@utskick/config';
+import { hostname } from 'node:os';
 import { ack, drop, Job, Outcome, retry, SendJob } from '@utskick/messaging';
 import { leaseExpired, messagesFailed, messagesSent, providerLatency, logger } from '@utskick/observability';
 import { isBreakerOpenError, RetryableProviderError, SubmitResult } from '@utskick/providers';
@@ -50,6 +52,19 @@ export class Semaphore {
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+/** Dispatch settings of a worker app from its validated configuration; `concurrency` is its provider pool size. */
+export function dispatchOptions(app: string, w: WorkerConfig, concurrency: number): DispatchOptions {
+  return {
+    workerId: `${app}@${hostname()}:${process.pid}`,
+    leaseMs: w.CLAIM_LEASE_MS,
+    concurrency,
+    retryBaseMs: w.RETRY_BASE_MS,
+    retryMaxMs: w.RETRY_MAX_MS,
+    validityMs: w.MESSAGE_VALIDITY_MS,
+    providerTimeoutMs: w.PROVIDER_TIMEOUT_MS,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { WorkerConfig } from '@utskick/config';
 import CircuitBreaker from 'opossum';
 import { breakerState, logger } from '@utskick/observability';
 
@@ -7,6 +8,19 @@ export interface BreakerOptions {
   volumeThreshold: number;
   /** The window failures are counted over; must hold several of the slowest failures (2 × the request timeout). */
   rollingCountTimeoutMs: number;
+}
+
+/**
+ * Breaker settings of a worker app. The window holds two of the slowest failures, and the volume
+ * is capped at what can fail inside one window (a pool of `maxInFlight` calls at the full timeout).
+ */
+export function breakerOptions(w: WorkerConfig, maxInFlight: number): BreakerOptions {
+  return {
+    resetTimeoutMs: w.BREAKER_RESET_MS,
+    errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
+    volumeThreshold: Math.min(w.BREAKER_VOLUME, maxInFlight),
+    rollingCountTimeoutMs: Math.max(10_000, 2 * w.PROVIDER_TIMEOUT_MS),
+  };
 }
 
 /** How long the other fetch loops wait for a probe's verdict before another probe is allowed. */

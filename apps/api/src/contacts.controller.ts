@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { bulkContactsSchema, contactInputSchema, ContactsRepository, CreateContact, toContactView, UpdateContact, UpsertContacts } from '@utskick/contacts';
+import { toPage } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { ApiKeyGuard, CurrentTenant } from '@utskick/tenancy';
 import { z } from 'zod';
@@ -38,9 +39,7 @@ export class ContactsController {
   @Get()
   async list(@CurrentTenant() tenantId: TenantId, @Query() query: unknown) {
     const { limit, cursor } = parsePage(query);
-    const rows = await this.contacts.list(tenantId, limit + 1, cursor);
-    const page = rows.slice(0, limit);
-    return { items: page.map(toContactView), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+    return toPage(await this.contacts.list(tenantId, limit + 1, cursor), limit, toContactView);
   }
 
   @Get(':id')

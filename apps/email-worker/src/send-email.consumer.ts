@@ -1,9 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { emailProviderSchema, loadConfig, workerSchema } from '@utskick/config';
 import { Job, JobConsumer, JobHandler, Outcome } from '@utskick/messaging';
-import { ChannelSender, ClaimedMessage, DispatchBatch, MessageLedger } from '@utskick/messages';
-import { BreakerRegistry, EmailSubmission, SmtpProvider, SubmitResult } from '@utskick/providers';
-import { hostname } from 'node:os';
+import { ChannelSender, ClaimedMessage, DispatchBatch, dispatchOptions, MessageLedger } from '@utskick/messages';
+import { BreakerRegistry, breakerOptions, EmailSubmission, SmtpProvider, SubmitResult } from '@utskick/providers';
 import { DataSource } from 'typeorm';
 
 interface EmailContent {
@@ -28,13 +27,7 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
       verpDomain: cfg.VERP_DOMAIN,
       timeoutMs: w.PROVIDER_TIMEOUT_MS,
     });
-    this.breakers = new BreakerRegistry({
-      resetTimeoutMs: w.BREAKER_RESET_MS,
-      errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
-      // As many calls as can fail inside one window, even when each takes the full timeout.
-      volumeThreshold: Math.min(w.BREAKER_VOLUME, cfg.SMTP_POOL_SIZE),
-      rollingCountTimeoutMs: Math.max(10_000, 2 * w.PROVIDER_TIMEOUT_MS),
-    });
+    this.breakers = new BreakerRegistry(breakerOptions(w, cfg.SMTP_POOL_SIZE));
     const relay = new URL(cfg.SMTP_URL).host;
     const breaker = this.breakers.get('smtp', relay, (m: EmailSubmission) => this.smtp.submit(m));
     const sender: ChannelSender<EmailContent> = {
@@ -43,15 +36,8 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
       send: (m: ClaimedMessage, content: EmailContent): Promise<SubmitResult> =>
         breaker.fire({ messageId: m.id, to: m.address, from: cfg.EMAIL_FROM, ...content.email }),
     };
-    this.dispatch = new DispatchBatch(ds, ledger, sender, {
-      workerId: `email-worker@${hostname()}:${process.pid}`,
-      leaseMs: w.CLAIM_LEASE_MS,
-      concurrency: cfg.SMTP_POOL_SIZE, // one message per pooled connection at a time
-      retryBaseMs: w.RETRY_BASE_MS,
-      retryMaxMs: w.RETRY_MAX_MS,
-      validityMs: w.MESSAGE_VALIDITY_MS,
-      providerTimeoutMs: w.PROVIDER_TIMEOUT_MS,
-    });
+    // One message per pooled connection at a time.
+    this.dispatch = new DispatchBatch(ds, ledger, sender, dispatchOptions('email-worker', w, cfg.SMTP_POOL_SIZE));
   }
 
   handle(jobs: Job<'email.send'>[]): Promise<Outcome[]> {

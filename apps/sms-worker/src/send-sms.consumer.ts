@@ -1,9 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { loadConfig, smsProviderSchema, workerSchema } from '@utskick/config';
 import { Job, JobConsumer, JobHandler, Outcome } from '@utskick/messaging';
-import { ChannelSender, ClaimedMessage, DispatchBatch, MessageLedger } from '@utskick/messages';
-import { BreakerRegistry, SubmitResult, TwilioProvider, twilioStatusCallbackUrl, SmsSubmission } from '@utskick/providers';
-import { hostname } from 'node:os';
+import { ChannelSender, ClaimedMessage, DispatchBatch, dispatchOptions, MessageLedger } from '@utskick/messages';
+import { BreakerRegistry, breakerOptions, SubmitResult, TwilioProvider, twilioStatusCallbackUrl, SmsSubmission } from '@utskick/providers';
 import { DataSource } from 'typeorm';
 
 interface SmsContent {
@@ -33,13 +32,7 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
     const w = loadConfig(workerSchema);
     // One connection per submission slot (DispatchBatch never has more in flight).
     this.twilio = new TwilioProvider(twilioAccount(cfg), w.WORKER_CONCURRENCY, w.PROVIDER_TIMEOUT_MS);
-    this.breakers = new BreakerRegistry({
-      resetTimeoutMs: w.BREAKER_RESET_MS,
-      errorThresholdPercentage: w.BREAKER_ERROR_PERCENT,
-      // As many calls as can fail inside one window, even when each takes the full timeout.
-      volumeThreshold: w.BREAKER_VOLUME,
-      rollingCountTimeoutMs: Math.max(10_000, 2 * w.PROVIDER_TIMEOUT_MS),
-    });
+    this.breakers = new BreakerRegistry(breakerOptions(w, w.WORKER_CONCURRENCY));
     const breaker = this.breakers.get('twilio', this.twilio.account.sid, (m: SmsSubmission) => this.twilio.submit(m));
     const publicBase = cfg.PUBLIC_BASE_URL;
     const sender: ChannelSender<SmsContent> = {
@@ -48,15 +41,7 @@ export class SendSmsConsumer implements JobHandler<'sms.send'>, OnApplicationShu
       send: (m: ClaimedMessage, content: SmsContent): Promise<SubmitResult> =>
         breaker.fire({ to: m.address, from: content.sms.from, body: content.sms.text, statusCallback: twilioStatusCallbackUrl(publicBase, m.id) }),
     };
-    this.dispatch = new DispatchBatch(ds, ledger, sender, {
-      workerId: `sms-worker@${hostname()}:${process.pid}`,
-      leaseMs: w.CLAIM_LEASE_MS,
-      concurrency: w.WORKER_CONCURRENCY,
-      retryBaseMs: w.RETRY_BASE_MS,
-      retryMaxMs: w.RETRY_MAX_MS,
-      validityMs: w.MESSAGE_VALIDITY_MS,
-      providerTimeoutMs: w.PROVIDER_TIMEOUT_MS,
-    });
+    this.dispatch = new DispatchBatch(ds, ledger, sender, dispatchOptions('sms-worker', w, w.WORKER_CONCURRENCY));
   }
 
   handle(jobs: Job<'sms.send'>[]): Promise<Outcome[]> {
