@@ -69,6 +69,31 @@ export const apiSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
 });
 
+/** Prices per SMS part by destination country (ISO 3166 alpha-2, or "default"), in minor units of SMS_CURRENCY. */
+const priceTable = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"SE": 45, "default": 60}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .record(z.string().regex(/^([A-Z]{2}|default)$/, 'keys are country codes (SE) or "default"'), z.number().int().min(0))
+      .refine((t) => 'default' in t, 'must have a "default" price'),
+  );
+
+export const smsSchema = z.object({
+  SMS_PRICES: priceTable.default({ default: 65, SE: 45, NO: 55, DK: 55, FI: 55, FR: 70, GB: 50 }),
+  SMS_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code').default('SEK'),
+  /** The platform's shared short code: text senders' opt-out text points at it; a plain STOP to it blocks globally. */
+  SHARED_SHORT_CODE: z.string().regex(/^[0-9]{3,8}$/, 'digits only').default('72080'),
+});
+export type SmsConfig = z.infer<typeof smsSchema>;
+
 export const schedulerSchema = z.object({
   SCHEDULER_PORT: port(3002),
   FANOUT_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(5000),

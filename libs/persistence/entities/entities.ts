@@ -1,11 +1,26 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn, ValueTransformer } from 'typeorm';
 
 // Table mappings only; rules live in the domain libs. Ids default to uuid_v7() in the database.
+
+/** node-pg answers bigint as a string; money and counts here stay far below 2^53. */
+const bigintNumber: ValueTransformer = {
+  to: (v: number | null | undefined) => v,
+  from: (v: string | null) => (v == null ? null : Number(v)),
+};
 
 @Entity('tenants')
 export class TenantEntity {
   @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
   @Column('text') name!: string;
+  @Column('char', { name: 'default_country', length: 2, default: 'SE' }) defaultCountry!: string;
+  @Column('text', { default: 'sv' }) locale!: 'sv' | 'en' | 'fr';
+  @Column('text', { name: 'sms_provider', default: 'twilio' }) smsProvider!: 'twilio' | '46elks';
+  /** Minor units; changed only by SQL that checks it (credits), never by saving this entity. */
+  @Column({ type: 'bigint', name: 'sms_balance', default: 0, update: false, insert: false, transformer: bigintNumber }) smsBalance!: number;
+  @Column('int', { name: 'sms_text_cap', nullable: true }) smsTextCap!: number | null;
+  @Column('int', { name: 'sms_max_parts', default: 10 }) smsMaxParts!: number;
+  @Column('jsonb', { name: 'opt_out_texts', default: {} }) optOutTexts!: Partial<Record<'sv' | 'en' | 'fr', Partial<Record<'alphanumeric' | 'short_code' | 'reply_number', string>>>>;
+  @Column('text', { name: 'help_text', nullable: true }) helpText!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
@@ -30,6 +45,7 @@ export class ContactEntity {
   @Column('text', { name: 'phone_e164', nullable: true }) phoneE164!: string | null;
   @Column('text', { name: 'phone_type', nullable: true }) phoneType!: string | null;
   @Column('text', { nullable: true }) email!: string | null;
+  @Column('boolean', { name: 'phone_not_mobile', default: false }) phoneNotMobile!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
@@ -49,6 +65,10 @@ export class CampaignEntity {
   @Column('uuid', { name: 'fanout_cursor', nullable: true }) fanoutCursor!: string | null;
   @Column('boolean', { name: 'fanout_done', default: false }) fanoutDone!: boolean;
   @Column('text', { name: 'status_reason', nullable: true }) statusReason!: string | null;
+  @Column('uuid', { name: 'address_book_id', nullable: true }) addressBookId!: string | null;
+  @Column({ type: 'bigint', name: 'estimated_cost', nullable: true, transformer: bigintNumber }) estimatedCost!: number | null;
+  @Column({ type: 'bigint', name: 'reserved_cost', default: 0, update: false, insert: false, transformer: bigintNumber }) reservedCost!: number;
+  @Column({ type: 'bigint', name: 'refunded_cost', nullable: true, update: false, insert: false, transformer: bigintNumber }) refundedCost!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column('timestamptz', { name: 'executed_at', nullable: true }) executedAt!: Date | null;
@@ -77,6 +97,11 @@ export class MessageEntity {
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
   @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt!: Date | null;
   @Column('timestamptz', { name: 'final_at', nullable: true }) finalAt!: Date | null;
+  @Column('text', { nullable: true }) body!: string | null;
+  @Column('int', { nullable: true }) parts!: number | null;
+  @Column({ type: 'bigint', nullable: true, transformer: bigintNumber }) cost!: number | null;
+  @Column('text', { nullable: true }) sender!: string | null;
+  @Column('timestamptz', { name: 'polled_at', nullable: true }) polledAt!: Date | null;
 }
 
 @Entity('message_events')
@@ -100,9 +125,91 @@ export class SuppressionEntity {
   @Column('text') reason!: string;
   @Column('text') source!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('uuid', { name: 'book_id', nullable: true }) bookId!: string | null;
+  @Column('text', { name: 'created_by_address', nullable: true }) createdByAddress!: string | null;
+}
+
+export type SenderKind = 'alphanumeric' | 'short_code' | 'reply_number';
+
+@Entity('senders')
+export class SenderEntity {
+  @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('text') kind!: SenderKind;
+  @Column('text') value!: string;
+  @Column('text', { nullable: true }) keyword!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}
+
+@Entity('address_books')
+export class AddressBookEntity {
+  @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('text') name!: string;
+  @Column('uuid', { name: 'sender_id', nullable: true }) senderId!: string | null;
+  @Column('boolean', { name: 'opt_out_text', default: true }) optOutText!: boolean;
+  @Column('boolean', { default: true }) marketing!: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+@Entity('address_book_contacts')
+export class AddressBookContactEntity {
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @PrimaryColumn('uuid', { name: 'book_id' }) bookId!: string;
+  @PrimaryColumn('uuid', { name: 'contact_id' }) contactId!: string;
+  @CreateDateColumn({ name: 'added_at', type: 'timestamptz' }) addedAt!: Date;
+}
+
+@Entity('opt_outs')
+export class OptOutEntity {
+  @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('text') channel!: 'sms' | 'email';
+  @Column('text') address!: string;
+  /** NULL: the whole tenant. */
+  @Column('uuid', { name: 'book_id', nullable: true }) bookId!: string | null;
+  @Column('text') source!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}
+
+@Entity('credit_transactions')
+export class CreditTransactionEntity {
+  @PrimaryColumn('bigint') id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('text') kind!: 'top_up' | 'reservation' | 'refund';
+  @Column({ type: 'bigint', transformer: bigintNumber }) amount!: number;
+  @Column({ type: 'bigint', name: 'balance_after', transformer: bigintNumber }) balanceAfter!: number;
+  @Column('uuid', { name: 'campaign_id', nullable: true }) campaignId!: string | null;
+  @Column('text', { nullable: true }) note!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}
+
+@Entity('inbound_messages')
+export class InboundMessageEntity {
+  @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
+  /** NULL when no tenant could be told from the number it was sent to. */
+  @Column('uuid', { name: 'tenant_id', nullable: true }) tenantId!: string | null;
+  @Column('text') provider!: string;
+  @Column('text', { name: 'provider_message_id' }) providerMessageId!: string;
+  @Column('text', { name: 'from_number' }) fromNumber!: string;
+  @Column('text', { name: 'to_number' }) toNumber!: string;
+  @Column('text') body!: string;
+  @Column('text', { nullable: true }) keyword!: string | null;
+  @Column('text') action!: string;
+  @Column('uuid', { name: 'message_id', nullable: true }) messageId!: string | null;
+  @Column('uuid', { name: 'campaign_id', nullable: true }) campaignId!: string | null;
+  @Column('uuid', { name: 'book_id', nullable: true }) bookId!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
 export const ENTITIES = [
+  SenderEntity,
+  AddressBookEntity,
+  AddressBookContactEntity,
+  OptOutEntity,
+  CreditTransactionEntity,
+  InboundMessageEntity,
   TenantEntity,
   ApiKeyEntity,
   ContactEntity,
