@@ -305,6 +305,9 @@ async function main(): Promise<number> {
     });
     expectStatus('create tenant', tenant, 201);
     const { id: tenantId, apiKey } = tenant.body;
+    // Enough credit for every part, and the sender the campaign names.
+    expectStatus('top up', await http('POST', `${o.api}/v1/admin/tenants/${tenantId}/credits`, o.adminToken, { amount: N * 1000 }), 200);
+    if (o.channel === 'sms') expectStatus('register sender', await http('POST', `${o.api}/v1/senders`, apiKey, { kind: 'alphanumeric', value: 'Utskick' }), 201);
     log(`tenant ${tenantId}; seeding ${fmtInt(N)} contacts`);
 
     sampler.start();

@@ -2,10 +2,13 @@
  * `utskick` — the README's first steps from the command line, against a running cluster.
  *
  *   npm run utskick -- tenant create "Demo AB"                 → prints the API key (once)
+ *   npm run utskick -- credits add <tenantId> 100000           → platform admin: top up the SMS balance (minor units)
+ *   npm run utskick -- sender add alphanumeric Skolan          → register a sender (alphanumeric | reply_number | short_code [--keyword K])
  *   npm run utskick -- contacts import contacts.json           → {"contacts":[...]} or a JSON array, 10,000 per call
  *   npm run utskick -- send sms --from Skolan --text "Hej!"    → creates, executes and follows a campaign to all contacts
  *   npm run utskick -- send email --subject "Hej" --text "…"
  *   npm run utskick -- campaign show <id>
+ *   npm run utskick -- campaign estimate <id>
  *
  * UTSKICK_API (default http://127.0.0.1:3000), UTSKICK_API_KEY, ADMIN_TOKEN (else .utskick/admin-token).
  */
@@ -14,10 +17,14 @@ import { join } from 'node:path';
 
 const USAGE = `usage:
   utskick tenant create <name>
+  utskick credits add <tenantId> <amount>
+  utskick credits show
+  utskick sender add <alphanumeric|reply_number|short_code> <value> [--keyword <keyword>]
   utskick contacts import <file.json>
   utskick send sms --from <sender> --text <text> [--name <name>]
   utskick send email --subject <subject> --text <text> [--name <name>]
   utskick campaign show <id>
+  utskick campaign estimate <id>
 env: UTSKICK_API (default http://127.0.0.1:3000), UTSKICK_API_KEY, ADMIN_TOKEN (else .utskick/admin-token)`;
 
 const api = (process.env.UTSKICK_API ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
@@ -74,6 +81,15 @@ async function main(argv: string[]): Promise<void> {
   if (group === 'tenant' && verb === 'create' && rest[0]) {
     const t = await call('POST', '/v1/admin/tenants', adminToken(), { name: rest[0] });
     console.log(JSON.stringify(t));
+  } else if (group === 'credits' && verb === 'add' && rest[0] && rest[1]) {
+    const amount = Number(rest[1]);
+    if (!Number.isInteger(amount) || amount <= 0) fail('the amount is a positive whole number of minor units (öre)');
+    console.log(JSON.stringify(await call('POST', `/v1/admin/tenants/${rest[0]}/credits`, adminToken(), { amount })));
+  } else if (group === 'credits' && verb === 'show') {
+    console.log(JSON.stringify(await call('GET', '/v1/credits', apiKey())));
+  } else if (group === 'sender' && verb === 'add' && rest[0] && rest[1]) {
+    const keyword = option(rest, 'keyword');
+    console.log(JSON.stringify(await call('POST', '/v1/senders', apiKey(), { kind: rest[0], value: rest[1], ...(keyword ? { keyword } : {}) })));
   } else if (group === 'contacts' && verb === 'import' && rest[0]) {
     const data = JSON.parse(readFileSync(rest[0], 'utf8'));
     const contacts: unknown[] = Array.isArray(data) ? data : data.contacts;
@@ -94,8 +110,12 @@ async function main(argv: string[]): Promise<void> {
         : { name: option(rest, 'name') ?? 'CLI send', channel: 'email', audience: { all: true }, email: { subject: option(rest, 'subject') ?? fail('--subject is required'), text } };
     const key = apiKey();
     const campaign = await call('POST', '/v1/campaigns', key, body);
+    // What it will cost, before it is sent (execute refuses with 402 when the balance is short).
+    console.error(JSON.stringify({ estimate: await call('POST', `/v1/campaigns/${campaign.id}/estimate`, key) }));
     await call('POST', `/v1/campaigns/${campaign.id}/execute`, key, undefined, { 'idempotency-key': `cli-${campaign.id}` });
     await follow(campaign.id, key);
+  } else if (group === 'campaign' && verb === 'estimate' && rest[0]) {
+    console.log(JSON.stringify(await call('POST', `/v1/campaigns/${rest[0]}/estimate`, apiKey())));
   } else if (group === 'campaign' && verb === 'show' && rest[0]) {
     console.log(JSON.stringify(await call('GET', `/v1/campaigns/${rest[0]}`, apiKey())));
   } else {

@@ -4,11 +4,13 @@ import { storableText, uuidSchema } from '@utskick/http';
 export const audienceSchema = z.union([
   z.object({ all: z.literal(true) }).strict(),
   z.object({ contactIds: z.array(uuidSchema).min(1, 'must name at least one contact').max(100000) }).strict(),
-], { error: 'must be either {"all": true} or {"contactIds": [...]}' });
+  z.object({ addressBookId: uuidSchema }).strict(),
+], { error: 'must be one of {"all": true}, {"contactIds": [...]} or {"addressBookId": "..."}' });
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const smsContentSchema = z.object({
-  from: storableText().pipe(z.string().trim().min(1, 'is required').max(15, 'at most 15 characters')),
+  /** One of the tenant's registered senders; may be left out when the address book has a sender. */
+  from: storableText().pipe(z.string().trim().min(1, 'is required').max(15, 'at most 15 characters')).optional(),
   text: storableText().pipe(z.string().min(1, 'is required').max(1600, 'at most 1,600 characters')),
 });
 export const emailContentSchema = z.object({
@@ -16,7 +18,7 @@ export const emailContentSchema = z.object({
   text: storableText().pipe(z.string().min(1, 'is required').max(200000)),
   html: storableText().pipe(z.string().max(500000)).optional(),
 });
-export type SmsContent = z.infer<typeof smsContentSchema>;
+export type SmsContent = { from: string; text: string };
 export type EmailContent = z.infer<typeof emailContentSchema>;
 
 export const createCampaignSchema = z.discriminatedUnion('channel', [
@@ -44,6 +46,7 @@ export interface CampaignView {
   status: string;
   statusReason: string | null;
   audience: Audience;
+  addressBookId: string | null;
   sms?: SmsContent;
   email?: EmailContent;
   counts: Record<string, number>;

@@ -3,6 +3,7 @@ import { ContactsModule } from '@utskick/contacts';
 import { MessageLedger } from '@utskick/messages';
 import { CampaignsRepository } from './campaigns.repository';
 import { CreateCampaign } from './create-campaign';
+import { EstimateCampaign } from './estimate-campaign';
 import { ExecuteCampaign } from './execute-campaign';
 import { FanOutCampaign } from './fan-out-campaign';
 import { GetCampaign, ListCampaigns } from './get-campaign';
@@ -14,6 +15,7 @@ const useCases = [
   GetCampaign,
   ListCampaigns,
   ExecuteCampaign,
+  EstimateCampaign,
   ListCampaignMessages,
   FanOutCampaign,
   FindDueCampaigns,

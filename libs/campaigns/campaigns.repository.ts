@@ -52,6 +52,7 @@ export function toCampaignView(c: CampaignEntity, counts: Record<string, number>
     status: c.status,
     statusReason: c.statusReason,
     audience: c.audience as Audience,
+    addressBookId: c.addressBookId,
     ...content,
     counts,
     total: Object.values(counts).reduce((a, b) => a + b, 0),

@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { loadConfig, smsSchema } from '@utskick/config';
 import { ContactsRepository } from '@utskick/contacts';
-import { parseInput, ValidationError } from '@utskick/http';
+import { FieldError, parseInput, ValidationError } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
-import { CampaignView, createCampaignSchema } from './campaign.dto';
+import { checkSmsText, loadSmsFraming } from '@utskick/sms';
+import { DataSource } from 'typeorm';
+import { CampaignContent, CampaignView, createCampaignSchema } from './campaign.dto';
 import { CampaignsRepository, toCampaignView } from './campaigns.repository';
 
-/** A draft campaign; named contacts must be the tenant's own (others are reported by position). */
+/**
+ * A draft campaign. Named contacts and the address book must be the tenant's own; an SMS goes
+ * from one of the tenant's registered senders (or the book's), and its text is checked as it will
+ * be sent: placeholders, the tenant's length cap, and parts with the book's opt-out text.
+ */
 @Injectable()
 export class CreateCampaign {
+  private readonly sharedShortCode = loadConfig(smsSchema).SHARED_SHORT_CODE;
   constructor(
     private readonly campaigns: CampaignsRepository,
     private readonly contacts: ContactsRepository,
+    private readonly ds: DataSource,
   ) {}
 
   async execute(input: { tenantId: TenantId; body: unknown }): Promise<CampaignView> {
@@ -27,7 +36,27 @@ export class CreateCampaign {
       }
       data.audience = { contactIds: [...new Set(ids)] };
     }
-    const content = data.channel === 'sms' ? { sms: data.sms } : { email: data.email };
+    const bookId = 'addressBookId' in data.audience ? data.audience.addressBookId.toLowerCase() : null;
+    if (bookId) data.audience = { addressBookId: bookId };
+
+    let content: CampaignContent;
+    if (data.channel === 'sms') {
+      const framing = await loadSmsFraming(this.ds, input.tenantId, { from: data.sms.from, addressBookId: bookId ?? undefined }, this.sharedShortCode).catch(
+        (err: unknown) => {
+          throw renamed(err, { from: 'sms.from', addressBookId: 'audience.addressBookId' });
+        },
+      );
+      if (!framing.from) throw new ValidationError([{ field: 'sms.from', reason: bookId ? 'is required: the address book has no sender' : 'is required' }]);
+      const { problems } = checkSmsText({ text: data.sms.text, footer: framing.footer, textCap: framing.textCap, maxParts: framing.maxParts, field: 'sms.text' });
+      if (problems.length) throw new ValidationError(problems, 'The SMS text cannot be sent as written');
+      content = { sms: { from: framing.from, text: data.sms.text } };
+    } else {
+      if (bookId) {
+        const [book] = await this.ds.query('SELECT id FROM address_books WHERE tenant_id = $1 AND id = $2', [input.tenantId, bookId]);
+        if (!book) throw new ValidationError([{ field: 'audience.addressBookId', reason: 'no such address book' }]);
+      }
+      content = { email: data.email };
+    }
     const saved = await this.campaigns.repo.save(
       this.campaigns.repo.create({
         tenantId: input.tenantId,
@@ -35,9 +64,16 @@ export class CreateCampaign {
         channel: data.channel,
         status: 'draft',
         audience: data.audience,
+        addressBookId: bookId,
         content,
       }),
     );
     return toCampaignView(saved);
   }
+}
+
+/** The same validation error with its fields named as they are in this request's body. */
+function renamed(err: unknown, names: Record<string, string>): unknown {
+  if (!(err instanceof ValidationError)) return err;
+  return new ValidationError(err.errors.map((e: FieldError) => ({ field: names[e.field] ?? e.field, reason: e.reason })), err.message);
 }

@@ -3,7 +3,9 @@ import { JobPublisher, SendJob } from '@utskick/messaging';
 import { sendJobMsgId } from '@utskick/messages';
 import { contextFromHeaders, inSpan, logger, SpanKind } from '@utskick/observability';
 import { DataSource, EntityManager } from 'typeorm';
-import { Audience } from './campaign.dto';
+import { reserveCredit } from '@utskick/credits';
+import { sqlRows } from '@utskick/persistence';
+import { CampaignRow, loadSendPlan, resolveAudienceBatch, SendPlan } from './resolve-audience';
 
 export interface FanOutOptions {
   batchSize: number;
@@ -20,6 +22,12 @@ interface BatchResult {
   queued: string[];
   picked: number;
   done: boolean;
+}
+
+/** What one fan-out run keeps between its batches. */
+interface FanOutRun {
+  plan?: SendPlan;
+  seen: Set<string>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,8 +51,17 @@ export class FanOutCampaign {
     const parent = contextFromHeaders((k) => (k === 'traceparent' ? input.traceParent ?? undefined : undefined));
     return inSpan('fan-out campaign', parent, SpanKind.INTERNAL, async () => {
       let total = 0;
+      const run: FanOutRun = { seen: new Set() };
       for (;;) {
-        const batch = await this.ds.transaction((em) => this.nextBatch(em, input.campaignId, opts.batchSize));
+        let batch: BatchResult | null;
+        try {
+          batch = await this.ds.transaction((em) => this.nextBatch(em, input.campaignId, opts.batchSize, run));
+        } catch (err) {
+          if (!(err instanceof InsufficientCredit)) throw err;
+          this.log.warn({ campaignId: input.campaignId, needed: err.amount, queued: total }, 'credit ran out; fan-out stopped');
+          await this.stopForCredit(input.campaignId);
+          return total;
+        }
         if (!batch) return total;
         total += batch.queued.length;
         const kind = batch.channel === 'sms' ? 'sms.send' : 'email.send';
@@ -68,9 +85,9 @@ export class FanOutCampaign {
     });
   }
 
-  private async nextBatch(em: EntityManager, campaignId: string, size: number): Promise<BatchResult | null> {
+  private async nextBatch(em: EntityManager, campaignId: string, size: number, run: FanOutRun): Promise<BatchResult | null> {
     const [c] = await em.query(
-      `SELECT id, tenant_id, channel, status, audience, fanout_cursor FROM campaigns
+      `SELECT id, tenant_id, channel, status, audience, content, address_book_id, fanout_cursor FROM campaigns
         WHERE id = $1 AND status IN ('queued', 'dispatching') AND NOT fanout_done
         FOR UPDATE SKIP LOCKED`,
       [campaignId],
@@ -79,67 +96,64 @@ export class FanOutCampaign {
     if (c.status === 'queued') {
       await em.query(`UPDATE campaigns SET status = 'dispatching', dispatching_at = now(), updated_at = now() WHERE id = $1`, [campaignId]);
     }
-    const audience = c.audience as Audience;
-    const ids = 'contactIds' in audience ? audience.contactIds : null;
-    const sms = c.channel === 'sms';
-    // The address a message goes to, and why a contact cannot receive it (checked before duplicates).
-    const address = sms
-      ? `CASE WHEN c.phone_e164 IS NOT NULL THEN c.phone_e164 ELSE NULLIF(btrim(c.phone), '') END`
-      : `NULLIF(lower(btrim(c.email)), '')`;
-    // One plain addr-spec only: a list ("a@x, b@y") or a bare name must never reach an SMTP envelope.
-    const unusable = sms
-      ? `CASE WHEN c.phone_e164 IS NULL OR c.phone_type IN ('FIXED_LINE', 'INVALID') THEN 'cannot_receive_sms' END`
-      : `CASE WHEN lower(btrim(c.email)) !~ '^[^\\s@,;:<>()\\[\\]"\\u00a0]+@[a-z0-9\\u00a1-\\uffff]([a-z0-9\\u00a1-\\uffff-]*[a-z0-9\\u00a1-\\uffff])?(\\.[a-z0-9\\u00a1-\\uffff]([a-z0-9\\u00a1-\\uffff-]*[a-z0-9\\u00a1-\\uffff])?)+$' THEN 'no_email' END`;
-    const missing = sms ? `'no_primary_phone'` : `'no_email'`;
-    const [r] = await em.query(
-      `WITH picked AS (
-         SELECT c.id AS contact_id, ${address} AS address, ${unusable} AS unusable
-           FROM contacts c
-          WHERE c.tenant_id = $1 AND ($3::uuid IS NULL OR c.id > $3)
-            AND ($5::uuid[] IS NULL OR c.id = ANY($5::uuid[]))
-          ORDER BY c.id LIMIT $4
-       ), ranked AS (
-         SELECT p.*, row_number() OVER (PARTITION BY p.address ORDER BY p.contact_id) AS rn FROM picked p
-       ), decided AS (
-         SELECT r.contact_id, r.address,
-                CASE WHEN r.address IS NULL THEN ${missing}
-                     WHEN r.rn > 1 OR EXISTS (SELECT 1 FROM messages m WHERE m.campaign_id = $2 AND m.address = r.address
-                                               AND m.status <> 'duplicate_address') THEN 'duplicate_address'
-                     WHEN r.unusable IS NOT NULL THEN r.unusable
-                     WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = $6 AND s.address = r.address) THEN 'suppressed'
-                     ELSE 'queued' END AS status
-           FROM ranked r
-       ), ins AS (
-         INSERT INTO messages (tenant_id, campaign_id, contact_id, channel, address, status, final_at)
-         SELECT $1, $2, d.contact_id, $6, d.address, d.status, CASE WHEN d.status = 'queued' THEN NULL ELSE now() END
-           FROM decided d ORDER BY d.contact_id
-         ON CONFLICT (campaign_id, contact_id) DO NOTHING
-         RETURNING id, status
-       )
-       SELECT (SELECT contact_id FROM picked ORDER BY contact_id DESC LIMIT 1) AS last_contact,
-              (SELECT count(*) FROM picked)::int AS picked,
-              (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM ins WHERE status = 'queued') AS queued`,
-      [c.tenant_id, campaignId, c.fanout_cursor, size, ids, c.channel],
+    run.plan ??= await loadSendPlan(em, c as CampaignRow);
+    const plan = run.plan;
+    const { recipients, lastContact, picked } = await resolveAudienceBatch(em, plan, c.fanout_cursor, size, run.seen);
+    const inserted = await sqlRows<{ id: string; status: string; cost: string | null }>(
+      em,
+      `INSERT INTO messages (tenant_id, campaign_id, contact_id, channel, address, status, final_at, body, parts, cost, sender, provider)
+       SELECT $1, $2, r.contact_id, $3, r.address, r.status, CASE WHEN r.status = 'queued' THEN NULL ELSE now() END,
+              r.body, r.parts, r.cost, CASE WHEN r.status = 'queued' THEN $9 END, CASE WHEN r.status = 'queued' THEN $10 END
+         FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $11::bigint[])
+           AS r(contact_id, address, status, body, parts, cost)
+       ON CONFLICT (campaign_id, contact_id) DO NOTHING
+       RETURNING id, status, cost`,
+      [
+        plan.tenantId,
+        campaignId,
+        plan.channel,
+        recipients.map((r) => r.contactId),
+        recipients.map((r) => r.address),
+        recipients.map((r) => r.status),
+        recipients.map((r) => r.body),
+        recipients.map((r) => r.parts),
+        plan.sms?.from ?? null,
+        plan.sms?.provider ?? null,
+        recipients.map((r) => r.cost),
+      ],
     );
-    const done = r.picked < size;
+    // The batch pays for exactly the rows it wrote, in the same transaction (contracts.md).
+    const cost = inserted.reduce((sum, r) => sum + Number(r.cost ?? 0), 0);
+    if (!(await reserveCredit(em, plan.tenantId, campaignId, cost))) throw new InsufficientCredit(cost);
+    const done = picked < size;
     await em.query(
       `UPDATE campaigns SET fanout_cursor = COALESCE($2, fanout_cursor), fanout_done = $3, updated_at = now() WHERE id = $1`,
-      [campaignId, r.last_contact, done],
+      [campaignId, lastContact, done],
     );
     return {
       campaignId,
-      tenantId: c.tenant_id,
-      channel: c.channel,
-      queued: parseUuidArray(r.queued),
-      picked: r.picked,
+      tenantId: plan.tenantId,
+      channel: plan.channel,
+      queued: inserted.filter((r) => r.status === 'queued').map((r) => r.id).sort(),
+      picked,
       done,
     };
   }
+
+  /** Credit ran out mid-campaign: the rest of the audience is not fanned out, and the campaign says why. */
+  private async stopForCredit(campaignId: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE campaigns SET fanout_done = true, status = CASE WHEN status = 'queued' THEN 'dispatching' ELSE status END,
+              dispatching_at = COALESCE(dispatching_at, now()), status_reason = 'insufficient_credit', updated_at = now()
+        WHERE id = $1 AND status IN ('queued', 'dispatching')`,
+      [campaignId],
+    );
+  }
 }
 
-/** node-pg returns uuid[] as a Postgres array literal. */
-function parseUuidArray(v: unknown): string[] {
-  if (Array.isArray(v)) return v as string[];
-  const s = String(v ?? '{}');
-  return s.length <= 2 ? [] : s.slice(1, -1).split(',');
+class InsufficientCredit extends Error {
+  constructor(readonly amount: number) {
+    super(`a fan-out batch needs ${amount} and the balance is short`);
+  }
 }
+

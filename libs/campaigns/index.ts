@@ -7,3 +7,5 @@ export * from './list-campaign-messages';
 export * from './fan-out-campaign';
 export * from './release-campaigns';
 export * from './campaigns.module';
+export * from './estimate-campaign';
+export * from './resolve-audience';

@@ -130,6 +130,14 @@ export const workerSchema = z
 
 export type WorkerConfig = z.infer<typeof workerSchema>;
 
+/** 46elks: unset username means the provider sandbox; the callback secret keys the per-tenant token in callback URLs. */
+const elksSchema = {
+  ELKS_USERNAME: z.string().optional(),
+  ELKS_PASSWORD: z.string().optional(),
+  ELKS_BASE_URL: z.string().url().default('https://api.46elks.com'),
+  ELKS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters'),
+};
+
 export const smsProviderSchema = z.object({
   SMS_WORKER_PORT: port(3003),
   /** Unset: the provider sandbox is used. */
@@ -139,6 +147,10 @@ export const smsProviderSchema = z.object({
   SANDBOX_URL: z.string().url().default('http://127.0.0.1:3100'),
   SANDBOX_AUTH_TOKEN: z.string().optional(),
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  ...elksSchema,
+  /** A `sent` SMS with no report this long is polled from its provider (again after as long). */
+  SMS_POLL_AFTER_MS: z.coerce.number().int().min(100).default(900_000),
+  SMS_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export const emailProviderSchema = z.object({
@@ -158,6 +170,7 @@ export const statusIngestSchema = z.object({
   SANDBOX_AUTH_TOKEN: z.string().optional(),
   /** Key of the sandbox's e-mail event webhook signature (HMAC-SHA256). */
   SANDBOX_WEBHOOK_SECRET: z.string().optional(),
+  ...elksSchema,
   INGEST_BATCH_MAX: z.coerce.number().int().min(1).default(1000),
   INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
 });

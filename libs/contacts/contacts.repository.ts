@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, NotFoundError, isUuid } from '@utskick/http';
 import { ContactEntity, TenantId } from '@utskick/persistence';
+import { CountryCode } from 'libphonenumber-js/max';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContactInput, ContactView } from './contact.dto';
 import { normaliseEmail, normalisePhone } from './phone';
@@ -43,7 +44,10 @@ export class ContactsRepository {
 
   async update(tenantId: TenantId, id: string, patch: Partial<ContactInput>): Promise<ContactEntity> {
     const c = await this.get(tenantId, id);
-    Object.assign(c, columns({ ...fromEntity(c), ...patch }));
+    const before = c.phoneE164;
+    Object.assign(c, columns({ ...fromEntity(c), ...patch }, await this.defaultCountry(tenantId)));
+    // A landline report was about the old number.
+    if (c.phoneE164 !== before) c.phoneNotMobile = false;
     try {
       return await this.repo.save(c);
     } catch (err) {
@@ -69,13 +73,15 @@ export class ContactsRepository {
   async upsertMany(tenantId: TenantId, inputs: ContactInput[], db: DataSource | EntityManager = this.ds): Promise<ContactEntity[]> {
     if (!inputs.length) return [];
     // The last occurrence of an externalId within one call wins.
-    const rows = inputs.map(columns);
+    const country = await this.defaultCountry(tenantId, db);
+    const rows = inputs.map((i) => columns(i, country));
     const rowsOut: Record<string, unknown>[] = await db.query(
       `INSERT INTO contacts (tenant_id, external_id, first_name, last_name, phone, phone_e164, phone_type, email)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
        ON CONFLICT (tenant_id, external_id) WHERE external_id IS NOT NULL DO UPDATE SET
          first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, phone = EXCLUDED.phone,
-         phone_e164 = EXCLUDED.phone_e164, phone_type = EXCLUDED.phone_type, email = EXCLUDED.email, updated_at = now()
+         phone_e164 = EXCLUDED.phone_e164, phone_type = EXCLUDED.phone_type, email = EXCLUDED.email, updated_at = now(),
+         phone_not_mobile = contacts.phone_not_mobile AND contacts.phone_e164 IS NOT DISTINCT FROM EXCLUDED.phone_e164
        RETURNING *`,
       [
         tenantId,
@@ -99,10 +105,17 @@ export class ContactsRepository {
         phoneE164: r.phone_e164 as string | null,
         phoneType: r.phone_type as string | null,
         email: r.email as string | null,
+        phoneNotMobile: r.phone_not_mobile as boolean,
         createdAt: r.created_at as Date,
         updatedAt: r.updated_at as Date,
       }),
     );
+  }
+
+  /** The country a number without a country code is read in. */
+  async defaultCountry(tenantId: TenantId, db: DataSource | EntityManager = this.ds): Promise<CountryCode> {
+    const [t]: { default_country: string }[] = await db.query('SELECT default_country FROM tenants WHERE id = $1', [tenantId]);
+    return (t?.default_country ?? 'SE') as CountryCode;
   }
 
   /** Which of these ids are the tenant's contacts. */
@@ -119,8 +132,8 @@ function fromEntity(c: ContactEntity): ContactInput {
   return { externalId: c.externalId, firstName: c.firstName, lastName: c.lastName, phone: c.phone, email: c.email };
 }
 
-function columns(input: ContactInput) {
-  const phone = normalisePhone(input.phone);
+function columns(input: ContactInput, country: CountryCode) {
+  const phone = normalisePhone(input.phone, country);
   return {
     externalId: input.externalId ?? null,
     firstName: input.firstName ?? null,

@@ -57,7 +57,7 @@ export function toProblem(err: unknown): Problem {
     ...(errors && errors.length ? { errors } : {}),
     ...extra,
   });
-  if (err instanceof DomainError) return make(err.status, err.code, err.message, err.errors);
+  if (err instanceof DomainError) return make(err.status, err.code, err.message, err.errors, err.extensions);
   // body-parser failures: malformed JSON, wrong charset, too large.
   const e = err as { type?: string; status?: number; message?: string };
   if (e && typeof e === 'object' && typeof e.type === 'string' && typeof e.status === 'number') {

@@ -16,6 +16,8 @@ export class DomainError extends Error {
     message: string,
     readonly errors: FieldError[] = [],
     readonly retryable = false,
+    /** RFC 9457 extension members: figures a client can act on (e.g. what a send costs). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }

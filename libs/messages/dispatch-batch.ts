@@ -6,10 +6,11 @@ import { isBreakerOpenError, RetryableProviderError, SubmitResult } from '@utski
 import { DataSource } from 'typeorm';
 import { ClaimedMessage, MessageLedger, SendRecord } from './message-ledger';
 
-/** Sends one claimed message through a provider (behind its breaker); throws when worth retrying. */
+/** Sends one claimed message through its provider (behind that provider's breaker); throws when worth retrying. */
 export interface ChannelSender<C> {
   channel: 'sms' | 'email';
-  provider: string;
+  /** The provider this message goes through (recorded, and the label of its metrics). */
+  providerFor(message: ClaimedMessage): string;
   send(message: ClaimedMessage, content: C): Promise<SubmitResult>;
 }
 
@@ -75,19 +76,23 @@ export class DispatchBatch<C> {
   private readonly log = logger('dispatch');
   private readonly contentCache = new Map<string, C>();
   /**
-   * Submissions in flight across every batch of the process, sized to the provider's connection
-   * pool: a request never waits in the pool's queue, where a timeout could not tell "not sent" from
-   * "sent late".
+   * Submissions in flight across every batch of the process, per provider, sized to that provider's
+   * connection pool: a request never waits in the pool's queue, where a timeout could not tell
+   * "not sent" from "sent late"; and a slow provider never holds another provider's slots.
    */
-  private readonly slots: Semaphore;
+  private readonly slots = new Map<string, Semaphore>();
 
   constructor(
     private readonly ds: DataSource,
     private readonly ledger: MessageLedger,
     private readonly sender: ChannelSender<C>,
     private readonly opts: DispatchOptions,
-  ) {
-    this.slots = new Semaphore(opts.concurrency);
+  ) {}
+
+  private slotsOf(provider: string): Semaphore {
+    let s = this.slots.get(provider);
+    if (!s) this.slots.set(provider, (s = new Semaphore(this.opts.concurrency)));
+    return s;
   }
 
   async execute(jobs: Job<'sms.send' | 'email.send'>[]): Promise<Outcome[]> {
@@ -104,26 +109,29 @@ export class DispatchBatch<C> {
     }
     const contents = await this.contents([...new Set(claimed.map((m) => m.campaignId))]);
 
-    const results = new Map<string, { record: SendRecord; outcome: Outcome }>();
+    const results = new Map<string, { record: SendRecord; outcome: Outcome; notMobile?: boolean }>();
     await Promise.all(
       claimed.map(async (m) => {
-        await this.slots.acquire();
+        const provider = this.sender.providerFor(m);
+        const slots = this.slotsOf(provider);
+        await slots.acquire();
         try {
           results.set(
             m.id,
             Date.now() > sendBy
               ? {
-                  record: { id: m.id, attempts: m.attempts, status: 'deferred', provider: this.sender.provider, error: 'not sent: no provider slot within the claim lease', retryInMs: 0 },
+                  record: { id: m.id, attempts: m.attempts, status: 'deferred', provider, error: 'not sent: no provider slot within the claim lease', retryInMs: 0 },
                   outcome: retry(0, 'lease too short'),
                 }
-              : await this.sendOne(m, contents.get(m.campaignId)!),
+              : await this.sendOne(m, provider, contents.get(m.campaignId)!),
           );
         } finally {
-          this.slots.release();
+          slots.release();
         }
       }),
     );
     await this.record([...results.values()].map((r) => r.record));
+    await this.markNotMobile(claimed.filter((m) => results.get(m.id)?.notMobile));
     if (claimed.length) this.log.debug({ jobs: jobs.length, claimed: claimed.length }, 'batch dispatched');
     // A job whose row was not claimable (already sent, or claimed by a live worker) is done here;
     // one that names no message of ours is dropped.
@@ -147,18 +155,32 @@ export class DispatchBatch<C> {
     }
   }
 
-  private async sendOne(m: ClaimedMessage, content: C): Promise<{ record: SendRecord; outcome: Outcome }> {
-    const labels = { channel: this.sender.channel, provider: this.sender.provider };
+  /** Best effort: the rejection is recorded either way, and the next report of that number marks it again. */
+  private async markNotMobile(messages: ClaimedMessage[]): Promise<void> {
+    if (!messages.length) return;
+    try {
+      await this.ledger.markNotMobile(messages.map((m) => ({ tenantId: m.tenantId, address: m.address })));
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, messages: messages.length }, 'marking numbers not mobile failed');
+    }
+  }
+
+  private async sendOne(m: ClaimedMessage, provider: string, content: C): Promise<{ record: SendRecord; outcome: Outcome; notMobile?: boolean }> {
+    const labels = { channel: this.sender.channel, provider };
     const started = process.hrtime.bigint();
     try {
       const result = await this.sender.send(m, content);
       providerLatency.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
       if (result.kind === 'accepted') {
         messagesSent.inc(labels);
-        return { record: { id: m.id, attempts: m.attempts, status: 'sent', provider: this.sender.provider, providerMessageId: result.providerMessageId, acceptedAt: new Date() }, outcome: ack() };
+        return { record: { id: m.id, attempts: m.attempts, status: 'sent', provider, providerMessageId: result.providerMessageId, acceptedAt: new Date() }, outcome: ack() };
       }
       messagesFailed.inc({ ...labels, kind: 'rejected' });
-      return { record: { id: m.id, attempts: m.attempts, status: result.status, provider: this.sender.provider, error: result.error }, outcome: drop(result.error) };
+      return {
+        record: { id: m.id, attempts: m.attempts, status: result.status, provider, error: result.error },
+        outcome: drop(result.error),
+        notMobile: result.markNotMobile,
+      };
     } catch (err) {
       const open = isBreakerOpenError(err);
       if (!open && !(err instanceof RetryableProviderError)) {
@@ -169,12 +191,12 @@ export class DispatchBatch<C> {
         (err as RetryableProviderError).retryAfterMs ?? 0,
         backoffMs(m.attempts, this.opts.retryBaseMs, this.opts.retryMaxMs),
       );
-      const error = open ? `${this.sender.provider}: circuit open` : (err as Error).message;
+      const error = open ? `${provider}: circuit open` : (err as Error).message;
       if (Date.now() + delay > m.createdAt.getTime() + this.opts.validityMs) {
         const expired = `validity period expired: ${error}`;
-        return { record: { id: m.id, attempts: m.attempts, status: 'failed', provider: this.sender.provider, error: expired }, outcome: drop(expired) };
+        return { record: { id: m.id, attempts: m.attempts, status: 'failed', provider, error: expired }, outcome: drop(expired) };
       }
-      return { record: { id: m.id, attempts: m.attempts, status: 'deferred', provider: this.sender.provider, error, retryInMs: delay }, outcome: retry(delay, error) };
+      return { record: { id: m.id, attempts: m.attempts, status: 'deferred', provider, error, retryInMs: delay }, outcome: retry(delay, error) };
     }
   }
 

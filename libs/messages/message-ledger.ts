@@ -14,6 +14,11 @@ export interface ClaimedMessage {
   createdAt: Date;
   /** Taken over from a claim whose lease ran out: the provider may already have it. */
   leaseExpired: boolean;
+  /** The provider the fan-out chose (the tenant's at the time); null for rows from before that. */
+  provider: string | null;
+  /** SMS: the exact text to send and its sender, rendered by the fan-out; null: the campaign's content. */
+  body: string | null;
+  sender: string | null;
 }
 
 /** A submission's result; `attempts` is the claim it belongs to (every claim increments it). */
@@ -32,6 +37,10 @@ export interface StatusEvent {
   providerMessageId?: string | null;
   error?: string | null;
   payload: unknown;
+  /** The tenant the event's URL was authenticated for: a message of another tenant counts as unknown. */
+  tenantId?: string;
+  /** The report says the number cannot take SMS (Twilio 30006): the tenant's contacts with it are marked. */
+  markNotMobile?: boolean;
 }
 
 export interface ApplyResult {
@@ -77,7 +86,8 @@ export class MessageLedger {
             SET status = 'sending', claimed_by = $2, claimed_until = now() + make_interval(secs => $3::double precision / 1000),
                 attempts = m.attempts + 1, updated_at = now()
            FROM cand WHERE m.id = cand.id
-         RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts, m.created_at, cand.was, cand.was_by
+         RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts, m.created_at,
+                   m.provider, m.body, m.sender, cand.was, cand.was_by
        ), ev AS (
          INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
          SELECT tenant_id, id, 'sending', 'worker', jsonb_build_object('reason', 'lease_expired', 'previousClaim', was_by, 'claimedBy', $2::text), true
@@ -96,6 +106,9 @@ export class MessageLedger {
       attempts: r.attempts as number,
       createdAt: r.created_at as Date,
       leaseExpired: r.was === 'sending',
+      provider: (r.provider as string | null) ?? null,
+      body: (r.body as string | null) ?? null,
+      sender: (r.sender as string | null) ?? null,
     }));
   }
 
@@ -156,13 +169,18 @@ export class MessageLedger {
     if (!events.length) return { stored: 0, duplicates: 0, applied: 0, unknown: 0 };
     return this.ds.transaction(async (em) => {
       const ids = [...new Set(events.map((e) => e.messageId))].sort();
-      const current: { id: string; tenant_id: string; status: string }[] = await em.query(
-        `SELECT id, tenant_id, status FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      const current: { id: string; tenant_id: string; status: string; address: string | null }[] = await em.query(
+        `SELECT id, tenant_id, status, address FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [ids],
       );
       const byId = new Map(current.map((r) => [r.id, r]));
-      const known = events.filter((e) => byId.has(e.messageId));
+      const known = events.filter((e) => byId.has(e.messageId) && (!e.tenantId || byId.get(e.messageId)!.tenant_id === e.tenantId.toLowerCase()));
       const inserted = await this.insertEvents(em, known, byId);
+      const notMobile = inserted.filter(({ event }) => event.markNotMobile && byId.get(event.messageId)!.address);
+      await this.markNotMobile(
+        notMobile.map(({ event }) => ({ tenantId: byId.get(event.messageId)!.tenant_id, address: byId.get(event.messageId)!.address! })),
+        em,
+      );
       const state = new Map(current.map((r) => [r.id, r.status as MessageStatus]));
       const changed = new Map<string, { status: MessageStatus; providerMessageId: string | null; error: string | null }>();
       const appliedEventIds: string[] = [];
@@ -237,6 +255,23 @@ export class MessageLedger {
       out.push({ event, rowId });
     }
     return out;
+  }
+
+  /**
+   * A provider said these numbers cannot take SMS: each tenant's contacts with the number are
+   * marked, so its later sends skip them (`cannot_receive_sms`).
+   */
+  async markNotMobile(numbers: { tenantId: string; address: string }[], em: EntityManager = this.ds.manager): Promise<void> {
+    if (!numbers.length) return;
+    const unique = [...new Map(numbers.map((n) => [`${n.tenantId}|${n.address}`, n])).values()].sort((a, b) =>
+      a.tenantId === b.tenantId ? (a.address < b.address ? -1 : 1) : a.tenantId < b.tenantId ? -1 : 1,
+    );
+    await em.query(
+      `UPDATE contacts c SET phone_not_mobile = true
+         FROM unnest($1::uuid[], $2::text[]) AS n(tenant_id, address)
+        WHERE c.tenant_id = n.tenant_id AND c.phone_e164 = n.address AND NOT c.phone_not_mobile`,
+      [unique.map((n) => n.tenantId), unique.map((n) => n.address)],
+    );
   }
 
   /**

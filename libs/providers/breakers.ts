@@ -1,4 +1,5 @@
 import { WorkerConfig } from '@utskick/config';
+import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import { breakerState, logger } from '@utskick/observability';
 
@@ -102,6 +103,42 @@ export class BreakerRegistry {
         half.on('open', done);
       });
     }
+  }
+
+  /**
+   * For a worker sending through several providers: resolves at once while any breaker is closed
+   * (messages of an open one are deferred by its breaker), so one provider's outage never stalls
+   * the others. Only when none is closed does it wait, and probe, as whenClosed does.
+   */
+  async whenAnyClosed(): Promise<{ maxBatch: number } | undefined> {
+    for (;;) {
+      const all = [...this.breakers.values()];
+      if (!all.length || all.some((b) => b.closed)) return undefined;
+      const half = all.filter((b) => b.halfOpen);
+      if (!half.length) {
+        await this.nextEvent(all, ['halfOpen', 'close']);
+        continue;
+      }
+      if (half.some((b) => b.pendingClose) && Date.now() - this.probingSince > PROBE_PATIENCE_MS) {
+        this.probingSince = Date.now();
+        return { maxBatch: 1 };
+      }
+      await this.nextEvent(half, ['close', 'open'], PROBE_PATIENCE_MS);
+    }
+  }
+
+  /** Resolves on the first of these events on any of these breakers (or after timeoutMs). */
+  private nextEvent(breakers: CircuitBreaker[], events: ('halfOpen' | 'close' | 'open')[], timeoutMs?: number): Promise<void> {
+    const emitters = breakers as unknown as EventEmitter[];
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        for (const b of emitters) for (const e of events) b.off(e, done);
+        resolve();
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
+      for (const b of emitters) for (const e of events) b.on(e, done);
+    });
   }
 
   private firstOpen(): CircuitBreaker | undefined {

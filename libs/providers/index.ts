@@ -5,3 +5,7 @@ export * from './send-result';
 export * from './twilio.provider';
 export * from './smtp.provider';
 export * from './breakers';
+export * from './elks-callback-token';
+export * from './sms-status-codes';
+export * from './sms-provider';
+export * from './elks.provider';

@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
 import { currentTraceHeaders } from '@utskick/observability';
 import { RetryableProviderError, SubmitResult } from './send-result';
+import { PolledSmsStatus, SmsStatusSource } from './sms-provider';
+import { SmsReport, twilioReport, twilioSubmitVerdict } from './sms-status-codes';
 
 export interface TwilioAccount {
   /** Account SID. */
@@ -16,17 +18,8 @@ export interface SmsSubmission {
   statusCallback: string;
 }
 
-/** Twilio error codes at submission that name the recipient, not the platform. */
-const REJECT_STATUS: Record<number, 'cannot_receive_sms' | 'opted_out' | 'failed'> = {
-  21610: 'opted_out',
-  21614: 'cannot_receive_sms',
-  21211: 'failed',
-  21408: 'failed',
-  21612: 'failed',
-};
-
 /** Twilio's Messages API: form POST with Basic auth, StatusCallback carrying our message id. */
-export class TwilioProvider {
+export class TwilioProvider implements SmsStatusSource {
   readonly name = 'twilio';
   private readonly pool: Pool;
   private readonly auth: string;
@@ -40,7 +33,7 @@ export class TwilioProvider {
     const base = new URL(account.baseUrl);
     this.pool = new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
     this.auth = 'Basic ' + Buffer.from(`${account.sid}:${account.authToken}`).toString('base64');
-    this.path = `${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages.json`;
+    this.path = `${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages`;
   }
 
   async submit(msg: SmsSubmission): Promise<SubmitResult> {
@@ -52,48 +45,66 @@ export class TwilioProvider {
       // Never let the provider re-encode behind the estimate's back.
       SmartEncoded: 'false',
     }).toString();
-    let res;
+    const res = await this.request('POST', `${this.path}.json`, body);
+    const json = parseJson<{ sid?: string; code?: number; message?: string }>(res.text);
+    if (res.statusCode === 200 || res.statusCode === 201) {
+      if (!json.sid) throw new RetryableProviderError('twilio: accepted without a sid');
+      return { kind: 'accepted', providerMessageId: json.sid };
+    }
+    const verdict = twilioSubmitVerdict(res.statusCode, json.code, json.message, res.headers['retry-after']);
+    if (verdict.kind === 'retry') throw new RetryableProviderError(verdict.error, verdict.retryAfterMs);
+    return { kind: 'rejected', status: verdict.status, error: verdict.error, markNotMobile: verdict.markNotMobile };
+  }
+
+  /** The Message resource: its current status and error code. */
+  async fetchStatus(providerMessageId: string): Promise<PolledSmsStatus | null> {
+    const res = await this.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}.json`);
+    if (res.statusCode === 404) return null;
+    const json = parseJson<{ sid?: string; status?: string; error_code?: number | string | null; message?: string }>(res.text);
+    if (res.statusCode !== 200 || typeof json.status !== 'string') {
+      throw new RetryableProviderError(`twilio ${res.statusCode}: ${json.message ?? 'message status unavailable'}`);
+    }
+    const errorCode = json.error_code === null || json.error_code === undefined ? null : String(json.error_code);
+    return { providerMessageId, status: json.status, errorCode, payload: { sid: json.sid, status: json.status, error_code: json.error_code ?? null, polled: true } };
+  }
+
+  report(polled: PolledSmsStatus): SmsReport | undefined {
+    return twilioReport(polled.status, polled.errorCode);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body?: string) {
     try {
-      res = await this.pool.request({
-        method: 'POST',
-        path: this.path,
+      const res = await this.pool.request({
+        method,
+        path,
         headers: {
           authorization: this.auth,
-          'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
           ...currentTraceHeaders(),
         },
         body,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
+      return { statusCode: res.statusCode, headers: res.headers, text: await res.body.text() };
     } catch (err) {
       throw new RetryableProviderError(`twilio: ${(err as Error).message}`);
     }
-    const text = await res.body.text();
-    let json: { sid?: string; code?: number; message?: string } = {};
-    try {
-      json = JSON.parse(text);
-    } catch {
-      /* an HTML error page from a proxy: judged by status below */
-    }
-    if (res.statusCode === 200 || res.statusCode === 201) {
-      if (!json.sid) throw new RetryableProviderError('twilio: accepted without a sid');
-      return { kind: 'accepted', providerMessageId: json.sid };
-    }
-    if (res.statusCode === 429 || res.statusCode >= 500 || res.statusCode === 401 || res.statusCode === 403) {
-      const retryAfter = Number(res.headers['retry-after']);
-      throw new RetryableProviderError(
-        `twilio ${res.statusCode}${json.code ? ` ${json.code}` : ''}: ${json.message ?? 'unavailable'}`,
-        Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-      );
-    }
-    const status = (json.code && REJECT_STATUS[json.code]) || 'failed';
-    return { kind: 'rejected', status, error: `twilio ${json.code ?? res.statusCode}: ${json.message ?? 'rejected'}` };
   }
+}
 
-  async close(): Promise<void> {
-    await this.pool.close();
+/** An HTML error page from a proxy parses to {}: the answer is judged by its status. */
+function parseJson<T>(text: string): Partial<T> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' ? (v as Partial<T>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -38,6 +38,8 @@ describe('README', () => {
         .replaceAll('localhost:3100', `127.0.0.1:${cluster.ports['provider-sandbox']}`);
       const out = execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
       expect(out).toContain('{"upserted":3,"errors":[]}');
+      expect(out).toContain('{"balance":{"amount":10000,"currency":"SEK"}}');
+      expect(out).toContain('{"recipients":3,"excluded":{},"parts":3,"cost":{"amount":135,"currency":"SEK"},"balance":{"amount":10000,"currency":"SEK"}}');
       expect(out).toContain('"status":"queued"');
       expect(out).toContain('{"status":"completed","counts":{"delivered":2,"undelivered":1},"total":3}');
       expect(out).toContain('"status":"undelivered","providerMessageId":"SM');
@@ -57,8 +59,12 @@ describe('README', () => {
       const file = join(mkdtempSync(join(tmpdir(), 'utskick-cli-')), 'contacts.json');
       writeFileSync(file, JSON.stringify([{ externalId: 'a', phone: '070-111 22 33' }, { externalId: 'b', phone: '070-111 22 34' }, { externalId: 'c', email: 'x' }]));
       expect(JSON.parse(cli(['contacts', 'import', file], { UTSKICK_API_KEY: tenant.apiKey }))).toEqual({ upserted: 3, errors: [] });
+      expect(JSON.parse(cli(['credits', 'add', tenant.id, '1000']))).toEqual({ balance: { amount: 1000, currency: 'SEK' } });
+      expect(JSON.parse(cli(['sender', 'add', 'alphanumeric', 'Skolan'], { UTSKICK_API_KEY: tenant.apiKey }))).toMatchObject({ kind: 'alphanumeric', value: 'Skolan' });
       const sent = JSON.parse(cli(['send', 'sms', '--from', 'Skolan', '--text', 'Hej från CLI'], { UTSKICK_API_KEY: tenant.apiKey }));
       expect(sent).toMatchObject({ status: 'completed', counts: { delivered: 2, no_primary_phone: 1 }, total: 3 });
+      // Two single-part SMS to Swedish numbers at the default 45 öre each.
+      expect(JSON.parse(cli(['credits', 'show'], { UTSKICK_API_KEY: tenant.apiKey }))).toEqual({ balance: { amount: 910, currency: 'SEK' } });
       expect(() => cli(['send', 'sms', '--text', 'no sender'], { UTSKICK_API_KEY: tenant.apiKey })).toThrow(/--from is required/);
     });
 

@@ -40,7 +40,7 @@ describe('message ledger', () => {
   const jobs = (ids: string[]) => ids.map((id) => ({ payload: { messageId: id, tenantId, campaignId }, deliveryCount: 1, trace: context.active() }));
 
   function dispatcher(send: (address: string) => Promise<SubmitResult>, validityMs = 3_600_000, leaseMs = 60_000) {
-    return new DispatchBatch(ds, ledger, { channel: 'sms', provider: 'test', send: (m) => send(m.address) }, {
+    return new DispatchBatch(ds, ledger, { channel: 'sms', providerFor: () => 'test', send: (m) => send(m.address) }, {
       workerId: 'w1',
       leaseMs,
       concurrency: 4,

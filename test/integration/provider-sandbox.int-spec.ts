@@ -257,6 +257,112 @@ describe('provider sandbox: SMS (Twilio API)', () => {
   });
 });
 
+describe('provider sandbox: SMS (46elks API)', () => {
+  const deliveryUrl = (messageId: string) => `${receiver.url}/webhooks/46elks/t1/token/delivery/${messageId}`;
+  const elks = (to: string, messageId = randomUUID(), extra: Record<string, string> = {}) => ({
+    from: 'Skolan',
+    to,
+    message: 'Hej från Utskick',
+    whendelivered: deliveryUrl(messageId),
+    ...extra,
+  });
+  async function sendElks(fields: Record<string, string>, auth = basic('sandbox', TOKEN)) {
+    const res = await fetch(`${sandbox.url}/a1/sms`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    const text = await res.text();
+    return { status: res.status, text, json: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null };
+  }
+  const getElks = async (id: string, auth = basic('sandbox', TOKEN)) => {
+    const res = await fetch(`${sandbox.url}/a1/sms/${id}`, { headers: { authorization: auth } });
+    return { status: res.status, body: res.status === 200 ? await res.json() : await res.text() };
+  };
+  const form = (r: Received) => Object.fromEntries(new URLSearchParams(r.body));
+
+  it('answers 401 to a wrong user or token and accepts nothing', async () => {
+    expect((await sendElks(elks('+46701234567'), basic('sandbox', 'wrong'))).status).toBe(401);
+    expect((await sendElks(elks('+46701234567'), basic('u0123', TOKEN))).status).toBe(401);
+    expect((await sendElks(elks('+46701234567'), ''))).toMatchObject({ status: 401 });
+    expect((await stats()).sms.accepted).toBe(0);
+  });
+
+  it('accepts a send with a 46elks answer, counts it with the Twilio sends, logs it and reports delivery to whendelivered', async () => {
+    const messageId = randomUUID();
+    const res = await sendElks(elks('+46701234567', messageId, { message: 'a'.repeat(161) }));
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'created', direction: 'outgoing', from: 'Skolan', to: '+46701234567', parts: 2, cost: 7000 });
+    expect(res.json.id).toMatch(/^s[0-9a-f]{32}$/);
+    const [cb] = await receiver.waitFor((r) => r.path === `/webhooks/46elks/t1/token/delivery/${messageId}`);
+    expect(cb.headers['content-type']).toContain('application/x-www-form-urlencoded');
+    expect(form(cb)).toEqual({ id: res.json.id, status: 'delivered', delivered: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/) });
+    await sendSms(sms('+46701234568'));
+    expect((await stats()).sms).toEqual({ accepted: 2, unique: 2 });
+    expect(await getElks(res.json.id)).toMatchObject({ status: 200, body: { id: res.json.id, status: 'delivered', parts: 2, to: '+46701234567' } });
+    const list = (await (await fetch(`${sandbox.url}/sandbox/sms?to=%2B46701234567`)).json()) as any;
+    expect(list.items).toEqual([expect.objectContaining({ provider: '46elks', sid: res.json.id, messageId, status: 'delivered' })]);
+  });
+
+  it('refuses bad input with 46elks plain-text reasons', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [elks('0701234567'), 'Invalid to number'],
+      [elks(SANDBOX_SMS.alwaysFail), 'Invalid to number'],
+      [elks('+46701234567', undefined, { from: 'AB' }), 'Invalid from'],
+      [elks('+46701234567', undefined, { from: 'TwelveLetter' }), 'Invalid from'],
+      [elks('+46701234567', undefined, { from: 'Skol-an' }), 'Invalid from'],
+      [elks('+46701234567', undefined, { message: '' }), 'Missing key message'],
+    ];
+    for (const [fields, reason] of cases) expect(await sendElks(fields)).toMatchObject({ status: 400, text: reason });
+    expect((await sendElks(elks('+46701234567', undefined, { from: '+46700000000' }))).status).toBe(200);
+    expect((await stats()).sms.accepted).toBe(1);
+  });
+
+  it('reports sent then failed for a magic failure, one callback per 46elks status', async () => {
+    const bad = randomUUID();
+    const ok = randomUUID();
+    await postConfig({ smsCallbackStatuses: ['queued', 'sent', 'delivered'] });
+    await sendElks(elks(SANDBOX_SMS.unreachable, bad));
+    await sendElks(elks('+46701234567', ok));
+    const badCalls = await receiver.waitFor((r) => r.path.endsWith(bad), 2);
+    const okCalls = await receiver.waitFor((r) => r.path.endsWith(ok), 2);
+    expect(badCalls.map((r) => form(r).status)).toEqual(['sent', 'failed']);
+    expect(okCalls.map((r) => form(r).status)).toEqual(['sent', 'delivered']);
+  });
+
+  it('with callbacks off sends none, yet the message reaches its final state for GET', async () => {
+    await postConfig({ smsCallbacks: false });
+    const ok = await sendElks(elks('+46701234567'));
+    const bad = await sendElks(elks(SANDBOX_SMS.landline));
+    const twilio = await sendSms(sms(SANDBOX_SMS.landline));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.requests).toEqual([]);
+    expect((await getElks(ok.json.id)).body).toMatchObject({ status: 'delivered' });
+    expect((await getElks(bad.json.id)).body).toMatchObject({ status: 'failed' });
+    const fetched = await fetch(`${sandbox.url}/2010-04-01/Accounts/${ACCOUNT}/Messages/${twilio.body.sid}.json`, { headers: { authorization: basic(ACCOUNT, TOKEN) } });
+    expect(await fetched.json()).toMatchObject({ status: 'undelivered', error_code: 30006 });
+  });
+
+  it('answers 404 for an unknown id or a Twilio sid', async () => {
+    const twilio = await sendSms(sms('+46701234567'));
+    expect((await getElks('s' + 'f'.repeat(32))).status).toBe(404);
+    expect((await getElks(twilio.body.sid)).status).toBe(404);
+    expect((await getElks('s' + 'f'.repeat(32), basic('sandbox', 'nope'))).status).toBe(401);
+  });
+});
+
+describe('provider sandbox: Twilio magic numbers of issue 3', () => {
+  it('rejects notMobile at submission with 21614 and reports landline as undelivered / 30006', async () => {
+    const rejected = await sendSms(sms(SANDBOX_SMS.notMobile));
+    expect(rejected).toMatchObject({ status: 400, body: { code: 21614 } });
+    const landline = randomUUID();
+    expect((await sendSms(sms(SANDBOX_SMS.landline, landline))).status).toBe(201);
+    const [cb] = await receiver.waitFor((r) => r.path.endsWith(landline));
+    expect(verifyTwilio(cb)).toBe(true);
+    expect(Object.fromEntries(new URLSearchParams(cb.body))).toMatchObject({ MessageStatus: 'undelivered', ErrorCode: '30006' });
+  });
+});
+
 describe('provider sandbox: control endpoints', () => {
   it('fails every send with 503 / 20500 at failureRate 1, counting nothing', async () => {
     const cfg = await postConfig({ failureRate: 1 });
@@ -298,6 +404,7 @@ describe('provider sandbox: control endpoints', () => {
       failureRate: 0,
       callbackDelayMs: 0,
       smsCallbackStatuses: ['delivered'],
+      smsCallbacks: true,
     });
     expect(((await (await fetch(`${sandbox.url}/sandbox/sms`)).json()) as any).items).toEqual([]);
   });

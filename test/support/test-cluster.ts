@@ -1,4 +1,5 @@
 import { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -14,7 +15,8 @@ import {
 } from '../../scripts/cluster';
 import { deleteStreams, dropDatabase, NATS_URL, uniqueNames, waitFor } from './test-env';
 
-const DIST = join(__dirname, '..', '..', 'dist');
+/** The built services under test; a separate build directory lets parallel work test its own build. */
+const DIST = process.env.UTSKICK_DIST ?? join(__dirname, '..', '..', 'dist');
 export const LOG_DIR = process.env.TEST_LOG_DIR ?? '/tmp/utskick-test-logs';
 
 export interface HttpResult<T = any> {
@@ -46,6 +48,7 @@ export class TestCluster {
       SANDBOX_AUTH_TOKEN: randomSecret(),
       SANDBOX_WEBHOOK_SECRET: randomSecret(),
       VERP_SECRET: randomSecret(),
+      ELKS_CALLBACK_SECRET: randomSecret(),
     };
     const env = clusterEnv(ports, secrets, {
       DATABASE_URL: names.databaseUrl,
@@ -123,20 +126,38 @@ export class TestCluster {
     return this.http<T>('api', method, path, { token, body, headers });
   }
 
-  async createTenant(name = 'Test tenant'): Promise<{ id: string; apiKey: string }> {
+  /**
+   * A tenant ready to send: topped up with `credit` (minor units) and with the alphanumeric
+   * senders named, through the same API a tenant and the platform admin use.
+   */
+  async createTenant(name = 'Test tenant', opts: { credit?: number; senders?: string[] } = {}): Promise<{ id: string; apiKey: string }> {
     const res = await this.api('POST', '/v1/admin/tenants', this.env.ADMIN_TOKEN, { name });
     if (res.status !== 201) throw new Error(`tenant not created: ${res.status} ${JSON.stringify(res.body)}`);
+    const credit = opts.credit ?? 100_000_000;
+    if (credit > 0) await this.topUp(res.body.id, credit);
+    for (const value of opts.senders ?? ['Skolan']) {
+      const sender = await this.api('POST', '/v1/senders', res.body.apiKey, { kind: 'alphanumeric', value });
+      if (sender.status !== 201) throw new Error(`sender not registered: ${sender.status} ${JSON.stringify(sender.body)}`);
+    }
     return res.body;
   }
 
-  /** Creates n contacts through the bulk API; returns their ids. */
+  async topUp(tenantId: string, amount: number): Promise<void> {
+    const res = await this.api('POST', `/v1/admin/tenants/${tenantId}/credits`, this.env.ADMIN_TOKEN, { amount });
+    if (res.status !== 200) throw new Error(`top-up refused: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+
+  /** Creates n contacts through the bulk API; returns the ids of all contacts of that key's tenant. */
   async seedContacts(apiKey: string, n: number, make: (i: number) => Record<string, unknown>): Promise<string[]> {
     for (let i = 0; i < n; i += 10000) {
       const contacts = Array.from({ length: Math.min(10000, n - i) }, (_, k) => make(i + k));
       const res = await this.api('POST', '/v1/contacts/bulk', apiKey, { contacts });
       if (res.status !== 200 || res.body.errors.length) throw new Error(`seed failed: ${JSON.stringify(res.body).slice(0, 500)}`);
     }
-    const rows = await this.db.query('SELECT id FROM contacts ORDER BY id');
+    const rows = await this.db.query(
+      'SELECT c.id FROM contacts c JOIN api_keys k ON k.tenant_id = c.tenant_id WHERE k.key_hash = $1 ORDER BY c.id',
+      [createHash('sha256').update(apiKey).digest('hex')],
+    );
     return rows.rows.map((r) => r.id);
   }
 

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { topUpSchema, TopUpCredits } from '@utskick/credits';
 import { parseInput } from '@utskick/http';
 import { AdminGuard, CreateTenant } from '@utskick/tenancy';
 import { z } from 'zod';
@@ -11,7 +12,10 @@ const createTenantSchema = z.object({ name: z.string().trim().min(1, 'is require
 @Controller('v1/admin')
 @UseGuards(AdminGuard)
 export class AdminController {
-  constructor(private readonly createTenant: CreateTenant) {}
+  constructor(
+    private readonly createTenant: CreateTenant,
+    private readonly topUp: TopUpCredits,
+  ) {}
 
   @Post('tenants')
   @HttpCode(201)
@@ -19,5 +23,13 @@ export class AdminController {
   @ApiBody({ schema: z.toJSONSchema(createTenantSchema) as object })
   async create(@Body() body: unknown) {
     return this.createTenant.execute(parseInput(createTenantSchema, body));
+  }
+
+  @Post('tenants/:id/credits')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Top up a tenant's SMS balance (minor units); recorded in its credit history" })
+  @ApiBody({ schema: z.toJSONSchema(topUpSchema) as object })
+  async topUpCredits(@Param('id') tenantId: string, @Body() body: unknown) {
+    return this.topUp.execute({ tenantId, body });
   }
 }

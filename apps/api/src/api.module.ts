@@ -2,26 +2,36 @@ import { INestApplication, MiddlewareConsumer, Module, NestModule } from '@nestj
 import { APP_FILTER } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AudiencesModule } from '@utskick/audiences';
 import { CampaignsModule } from '@utskick/campaigns';
+import { CreditsModule } from '@utskick/credits';
 import { ContactsModule } from '@utskick/contacts';
 import { ProblemFilter } from '@utskick/http';
 import { MessagingModule, NatsService } from '@utskick/messaging';
 import { HealthModule } from '@utskick/observability';
 import { DatabaseHealth, PersistenceModule } from '@utskick/persistence';
-import { AdminGuard, ApiKeyGuard, CreateTenant } from '@utskick/tenancy';
+import { SmsModule } from '@utskick/sms';
+import { SuppressionModule } from '@utskick/suppression';
+import { AdminGuard, ApiKeyGuard, CreateTenant, GetTenantSettings, UpdateTenantSettings } from '@utskick/tenancy';
+import { AccountController } from './account.controller';
+import { AddressBooksController } from './address-books.controller';
 import { AdminController } from './admin.controller';
 import { CampaignsController } from './campaigns.controller';
 import { ContactsController } from './contacts.controller';
+import { OptOutsController } from './opt-outs.controller';
+import { RepliesController } from './replies.controller';
+import { SendersController } from './senders.controller';
+import { SmsController } from './sms.controller';
 import { TraceMiddleware } from './trace.middleware';
 
 @Module({
-  imports: [PersistenceModule, MessagingModule, ContactsModule, CampaignsModule, HealthModule.register([DatabaseHealth, NatsService])],
-  controllers: [AdminController, ContactsController, CampaignsController],
-  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, CreateTenant, ApiKeyGuard, AdminGuard],
+  imports: [PersistenceModule, MessagingModule, ContactsModule, CampaignsModule, CreditsModule, SmsModule, AudiencesModule, SuppressionModule, HealthModule.register([DatabaseHealth, NatsService])],
+  controllers: [AdminController, AccountController, ContactsController, CampaignsController, SmsController, SendersController, AddressBooksController, RepliesController, OptOutsController],
+  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, CreateTenant, GetTenantSettings, UpdateTenantSettings, ApiKeyGuard, AdminGuard],
 })
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TraceMiddleware).forRoutes(AdminController, ContactsController, CampaignsController);
+    consumer.apply(TraceMiddleware).forRoutes(AdminController, AccountController, ContactsController, CampaignsController, SmsController, SendersController, AddressBooksController, RepliesController, OptOutsController);
   }
 }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestj
 import {
   createCampaignSchema,
   CreateCampaign,
+  EstimateCampaign,
   ExecuteCampaign,
   GetCampaign,
   ListCampaignMessages,
@@ -25,6 +26,7 @@ export class CampaignsController {
     private readonly listCampaigns: ListCampaigns,
     private readonly executeCampaign: ExecuteCampaign,
     private readonly listMessages: ListCampaignMessages,
+    private readonly estimateCampaign: EstimateCampaign,
   ) {}
 
   @Post()
@@ -44,6 +46,13 @@ export class CampaignsController {
   @ApiOperation({ summary: 'A campaign with its message counts by status' })
   get(@CurrentTenant() tenantId: TenantId, @Param('id') campaignId: string) {
     return this.getCampaign.execute({ tenantId, campaignId });
+  }
+
+  @Post(':id/estimate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Who will receive it, who will not and why, SMS parts, cost and the credit balance; equals what execute sends and charges' })
+  estimate(@CurrentTenant() tenantId: TenantId, @Param('id') campaignId: string) {
+    return this.estimateCampaign.execute({ tenantId, campaignId });
   }
 
   @Post(':id/execute')

@@ -32,7 +32,7 @@ export class SendEmailConsumer implements JobHandler<'email.send'>, OnApplicatio
     const breaker = this.breakers.get('smtp', relay, (m: EmailSubmission) => this.smtp.submit(m));
     const sender: ChannelSender<EmailContent> = {
       channel: 'email',
-      provider: 'smtp',
+      providerFor: () => 'smtp',
       send: (m: ClaimedMessage, content: EmailContent): Promise<SubmitResult> =>
         breaker.fire({ messageId: m.id, to: m.address, from: cfg.EMAIL_FROM, ...content.email }),
     };

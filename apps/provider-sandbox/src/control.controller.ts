@@ -60,10 +60,12 @@ export class ControlController {
     const items = this.state.smsRecords.latest(parseLimit(limit), to ? (r) => r.to === to : undefined);
     return {
       items: items.map((r) => ({
+        provider: r.provider,
         sid: r.sid,
         to: r.to,
         from: r.from,
         body: r.body,
+        numSegments: r.numSegments,
         messageId: r.messageId,
         traceparent: r.traceparent,
         status: r.status,

@@ -9,12 +9,18 @@ export const SANDBOX_SMS = {
   unreachable: '+46700990002',
   /** Accepted, then the final callback is `failed` with ErrorCode 30008 (unknown error). */
   failsLater: '+46700990003',
+  /** Accepted, then the final callback is `undelivered` with ErrorCode 30006 (landline or unreachable carrier). */
+  landline: '+46700990004',
+  /** Twilio: rejected at submission, 400 / 21614 ('To' is not a mobile number). 46elks: accepted, then `failed`. */
+  notMobile: '+46700990005',
 } as const;
 
 /** Error codes the magic SMS recipients produce. */
 export const SANDBOX_SMS_ERRORS = {
   invalidTo: 21211,
+  notMobile: 21614,
   unreachable: 30003,
+  landline: 30006,
   failsLater: 30008,
 } as const;
 

@@ -15,6 +15,8 @@ export interface LiveSettings {
   failureRate: number;
   callbackDelayMs: number;
   smsCallbackStatuses: SmsStatus[];
+  /** False: no SMS callback at all (messages still move through their statuses, for polling). */
+  smsCallbacks: boolean;
 }
 
 /** Body of POST /sandbox/config: every field optional, unknown fields refused. */
@@ -24,6 +26,7 @@ export const configUpdateSchema = z
     failureRate: z.number().min(0).max(1).optional(),
     callbackDelayMs: z.number().int().min(0).max(3_600_000).optional(),
     smsCallbackStatuses: z.array(z.enum(SMS_STATUSES)).max(10).optional(),
+    smsCallbacks: z.boolean().optional(),
   })
   .strict();
 export type ConfigUpdate = z.infer<typeof configUpdateSchema>;
@@ -44,6 +47,7 @@ export class LiveConfig implements LiveSettings {
   failureRate = 0;
   callbackDelayMs = 0;
   smsCallbackStatuses: SmsStatus[] = ['delivered'];
+  smsCallbacks = true;
 
   constructor(@Inject(SANDBOX_ENV) readonly env: SandboxEnv) {
     this.reset();
@@ -54,6 +58,7 @@ export class LiveConfig implements LiveSettings {
     this.failureRate = this.env.SANDBOX_FAILURE_RATE;
     this.callbackDelayMs = this.env.SANDBOX_CALLBACK_DELAY_MS;
     this.smsCallbackStatuses = parseStatusList(this.env.SANDBOX_SMS_CALLBACK_STATUSES);
+    this.smsCallbacks = true;
   }
 
   apply(update: ConfigUpdate): void {
@@ -61,6 +66,7 @@ export class LiveConfig implements LiveSettings {
     if (update.failureRate !== undefined) this.failureRate = update.failureRate;
     if (update.callbackDelayMs !== undefined) this.callbackDelayMs = update.callbackDelayMs;
     if (update.smsCallbackStatuses !== undefined) this.smsCallbackStatuses = [...update.smsCallbackStatuses];
+    if (update.smsCallbacks !== undefined) this.smsCallbacks = update.smsCallbacks;
   }
 
   /** True with probability failureRate. */
@@ -74,6 +80,7 @@ export class LiveConfig implements LiveSettings {
       failureRate: this.failureRate,
       callbackDelayMs: this.callbackDelayMs,
       smsCallbackStatuses: [...this.smsCallbackStatuses],
+      smsCallbacks: this.smsCallbacks,
     };
   }
 }

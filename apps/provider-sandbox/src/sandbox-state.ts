@@ -7,6 +7,8 @@ export const MAX_EMAIL_RECORDS = 1_000;
 export const MAX_EMAIL_BYTES = 64 * 1024 * 1024;
 
 export interface SmsRecord {
+  /** Which API accepted it: the Twilio Messages API or 46elks' /a1/sms. */
+  provider: 'twilio' | '46elks';
   sid: string;
   accountSid: string;
   to: string;
@@ -19,6 +21,8 @@ export interface SmsRecord {
   status: SmsStatus;
   errorCode: number | null;
   dateCreated: Date;
+  /** When it reached `delivered` (46elks reports the time). */
+  deliveredAt: Date | null;
   acceptedAt: string;
 }
 

@@ -3,7 +3,10 @@ import { loadConfig, sandboxSchema } from '@utskick/config';
 import { HealthModule } from '@utskick/observability';
 import { CallbackSender } from './callback-sender';
 import { ControlController } from './control.controller';
+import { ElksMessagesController } from './elks-messages.controller';
+import { ElksMessagesService } from './elks-messages.service';
 import { EmailEventBatcher } from './email-events.batcher';
+import { InboundSmsController } from './inbound-sms.controller';
 import { LiveConfig, SANDBOX_ENV, SandboxEnv } from './sandbox-config';
 import { SandboxState } from './sandbox-state';
 import { SandboxSmtpServer } from './smtp.server';
@@ -17,7 +20,7 @@ export class SandboxCoreModule {
     return {
       module: SandboxCoreModule,
       imports: [HealthModule.register([])],
-      controllers: [TwilioMessagesController, ControlController],
+      controllers: [InboundSmsController, TwilioMessagesController, ElksMessagesController, ControlController],
       providers: [
         env ? { provide: SANDBOX_ENV, useValue: env } : { provide: SANDBOX_ENV, useFactory: () => loadConfig(sandboxSchema) },
         LiveConfig,
@@ -25,6 +28,7 @@ export class SandboxCoreModule {
         CallbackSender,
         EmailEventBatcher,
         TwilioMessagesService,
+        ElksMessagesService,
         SandboxSmtpServer,
       ],
       exports: [SANDBOX_ENV, SandboxSmtpServer],

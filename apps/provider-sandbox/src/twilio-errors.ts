@@ -18,4 +18,5 @@ export const TWILIO_ERRORS = {
   missingFrom: () => twilioError(400, 21603, "A 'From' phone number is required."),
   missingBody: () => twilioError(400, 21602, 'Message body is required.'),
   invalidTo: (to: string) => twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`),
+  notMobile: (to: string) => twilioError(400, 21614, `'To' number ${to} is not a valid mobile number`),
 };

@@ -33,6 +33,7 @@ export class TwilioMessagesController {
     if (body === undefined || body === '') return this.fail(res, TWILIO_ERRORS.missingBody());
     if (!from) return this.fail(res, TWILIO_ERRORS.missingFrom());
     if (to === SANDBOX_SMS.alwaysFail) return this.fail(res, TWILIO_ERRORS.invalidTo(to));
+    if (to === SANDBOX_SMS.notMobile) return this.fail(res, TWILIO_ERRORS.notMobile(to));
 
     const traceparent = req.headers.traceparent;
     const resource = this.messages.accept({

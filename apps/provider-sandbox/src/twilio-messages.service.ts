@@ -2,21 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { twilioSignature } from '@utskick/providers';
 import { Callback, CallbackSender } from './callback-sender';
-import { SANDBOX_SMS, SANDBOX_SMS_ERRORS } from './magic';
+import { SANDBOX_SMS_ERRORS } from './magic';
 import { LiveConfig, SmsStatus } from './sandbox-config';
 import { SandboxState, SmsRecord } from './sandbox-state';
+import { advanceSilently, applyStatus, PlannedStatus, plannedStatuses } from './sms-progress';
 import { smsSegments } from './sms-segments';
 
 export const TWILIO_API_VERSION = '2010-04-01';
 
 const ERROR_MESSAGES: Record<number, string> = {
   [SANDBOX_SMS_ERRORS.unreachable]: 'Unreachable destination handset',
+  [SANDBOX_SMS_ERRORS.landline]: 'Landline or unreachable carrier',
+  [SANDBOX_SMS_ERRORS.notMobile]: "'To' number is not a valid mobile number",
   [SANDBOX_SMS_ERRORS.failsLater]: 'Unknown error',
-};
-
-const FINAL_FAILURES: Record<string, { status: SmsStatus; errorCode: number }> = {
-  [SANDBOX_SMS.unreachable]: { status: 'undelivered', errorCode: SANDBOX_SMS_ERRORS.unreachable },
-  [SANDBOX_SMS.failsLater]: { status: 'failed', errorCode: SANDBOX_SMS_ERRORS.failsLater },
 };
 
 export interface SendParams {
@@ -33,7 +31,7 @@ function rfc2822(d: Date): string {
   return d.toUTCString().replace('GMT', '+0000');
 }
 
-/** Our message id: the last path segment of `<base>/webhooks/twilio/status/<messageId>`. */
+/** Our message id: the last path segment of the callback URL (`…/webhooks/twilio/status/<id>`, `…/delivery/<id>`). */
 export function messageIdFromCallback(url: string | null): string | null {
   if (!url) return null;
   const path = url.split(/[?#]/, 1)[0];
@@ -58,6 +56,7 @@ export class TwilioMessagesService {
   accept(p: SendParams): ReturnType<TwilioMessagesService['resource']> {
     const now = new Date();
     const record: SmsRecord = {
+      provider: 'twilio',
       sid: 'SM' + randomUUID().replace(/-/g, ''),
       accountSid: p.accountSid,
       to: p.to,
@@ -69,17 +68,20 @@ export class TwilioMessagesService {
       status: 'queued',
       errorCode: null,
       dateCreated: now,
+      deliveredAt: null,
       acceptedAt: now.toISOString(),
     };
     this.state.acceptSms(record);
     const resource = this.resource(record);
-    if (p.statusCallback) this.scheduleCallbacks(record, p.statusCallback);
+    const planned = plannedStatuses(this.config, record.to);
+    if (p.statusCallback && this.config.smsCallbacks) this.scheduleCallbacks(record, p.statusCallback, planned);
+    else advanceSilently(record, planned, this.config.callbackDelayMs);
     return resource;
   }
 
   find(accountSid: string, sid: string): SmsRecord | undefined {
     const r = this.state.smsRecords.get(sid);
-    return r && r.accountSid === accountSid ? r : undefined;
+    return r && r.provider === 'twilio' && r.accountSid === accountSid ? r : undefined;
   }
 
   /** The Twilio Message resource. */
@@ -110,17 +112,7 @@ export class TwilioMessagesService {
     };
   }
 
-  /** The configured statuses in order; a magic recipient replaces the last one by its failure. */
-  private scheduleCallbacks(record: SmsRecord, url: string): void {
-    const statuses: { status: SmsStatus; errorCode: number | null }[] = this.config.smsCallbackStatuses.map((status) => ({
-      status,
-      errorCode: null,
-    }));
-    const failure = FINAL_FAILURES[record.to];
-    if (failure) {
-      if (statuses.length) statuses[statuses.length - 1] = failure;
-      else statuses.push(failure);
-    }
+  private scheduleCallbacks(record: SmsRecord, url: string, statuses: PlannedStatus[]): void {
     let chain: Callback | undefined;
     for (let i = statuses.length - 1; i >= 0; i--) {
       chain = this.callback(record, url, statuses[i].status, statuses[i].errorCode, chain);
@@ -150,10 +142,7 @@ export class TwilioMessagesService {
           headers: { 'x-twilio-signature': twilioSignature(token, url, params) },
         };
       },
-      onStart: () => {
-        r.status = status;
-        r.errorCode = errorCode;
-      },
+      onStart: () => applyStatus(r, { status, errorCode }),
       next,
     };
   }

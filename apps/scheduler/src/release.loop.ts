@@ -1,11 +1,12 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CompleteCampaigns, FanOutCampaign, FindDueCampaigns, SweepStaleMessages } from '@utskick/campaigns';
 import { loadConfig, schedulerSchema } from '@utskick/config';
+import { RefundUnsentParts } from '@utskick/credits';
 import { logger } from '@utskick/observability';
 
 /**
  * Releases due campaigns (at once for "send now"), resumes fan-outs a dead scheduler left
- * unfinished, re-drives stale ledger rows and marks campaigns completed.
+ * unfinished, re-drives stale ledger rows, marks campaigns completed and refunds their unsent parts.
  */
 @Injectable()
 export class ReleaseLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,13 +22,17 @@ export class ReleaseLoop implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly fanOut: FanOutCampaign,
     private readonly complete: CompleteCampaigns,
     private readonly sweep: SweepStaleMessages,
+    private readonly refund: RefundUnsentParts,
   ) {}
 
   onApplicationBootstrap(): void {
     this.loops = [
       this.every(this.cfg.RELEASE_POLL_MS, () => this.release(), true),
       this.every(this.cfg.SWEEP_INTERVAL_MS, () => this.sweep.execute({ staleMs: this.cfg.SWEEP_STALE_MS, backlogStaleMs: this.cfg.SWEEP_BACKLOG_STALE_MS, publishWindow: this.cfg.PUBLISH_WINDOW }).then(() => undefined)),
-      this.every(Math.min(1000, this.cfg.RELEASE_POLL_MS), () => this.complete.execute().then(() => undefined)),
+      this.every(Math.min(1000, this.cfg.RELEASE_POLL_MS), async () => {
+        await this.complete.execute();
+        await this.refund.execute();
+      }),
     ];
   }
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '@utskick/campaigns';
-
+import { CreditsModule } from '@utskick/credits';
 import { ConsumerHostModule, MessagingModule, NatsService } from '@utskick/messaging';
 import { HealthModule } from '@utskick/observability';
 import { DatabaseHealth, PersistenceModule } from '@utskick/persistence';
@@ -12,6 +12,7 @@ import { ReleaseLoop } from './release.loop';
     PersistenceModule,
     MessagingModule,
     CampaignsModule,
+    CreditsModule,
     HealthModule.register([DatabaseHealth, NatsService]),
     ConsumerHostModule.forRoot({
       app: 'scheduler',

@@ -5,6 +5,8 @@ import { MessageLedger } from '@utskick/messages';
 import { HealthModule } from '@utskick/observability';
 import { DatabaseHealth, PersistenceModule } from '@utskick/persistence';
 import { SendSmsConsumer } from './send-sms.consumer';
+import { PollUnreportedLoop } from './poll-unreported.loop';
+import { SmsProviders } from './sms-providers';
 
 const w = loadConfigOrExit(workerSchema);
 
@@ -19,6 +21,6 @@ const w = loadConfigOrExit(workerSchema);
       defaults: { batchSize: w.WORKER_BATCH_SIZE, batchesInFlight: w.WORKER_BATCHES_IN_FLIGHT, ackWaitMs: w.CLAIM_LEASE_MS },
     }),
   ],
-  providers: [MessageLedger, SendSmsConsumer],
+  providers: [MessageLedger, SmsProviders, SendSmsConsumer, PollUnreportedLoop],
 })
 export class SmsWorkerModule {}

@@ -1,24 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { loadConfig, statusIngestSchema } from '@utskick/config';
 import { DomainError, isUuid } from '@utskick/http';
-import { MessageStatus } from '@utskick/messages';
-import { verifyTwilioSignature } from '@utskick/providers';
+import { smsReportEventId, twilioReport, verifyTwilioSignature } from '@utskick/providers';
 import type { Request } from 'express';
 import { StatusEvents } from './status-events';
-
-/** Twilio MessageStatus → our status; null keeps it as an event only. */
-const TWILIO_STATUS: Record<string, MessageStatus | null> = {
-  accepted: null,
-  scheduled: null,
-  queued: null,
-  sending: null,
-  sent: 'sent',
-  delivered: 'delivered',
-  undelivered: 'undelivered',
-  failed: 'failed',
-  read: null,
-  canceled: 'failed',
-};
 
 /** Twilio status callbacks, verified by X-Twilio-Signature over the PUBLIC_BASE_URL form of the URL. */
 @Controller('webhooks/twilio')
@@ -42,7 +27,8 @@ export class TwilioWebhookController {
       throw new DomainError('bad_signature', 403, 'The X-Twilio-Signature does not match this request');
     }
     const twilioStatus = String(params.MessageStatus ?? '').toLowerCase();
-    if (!isUuid(messageId) || !Object.hasOwn(TWILIO_STATUS, twilioStatus) || typeof params.MessageSid !== 'string' || !params.MessageSid) {
+    const report = twilioReport(twilioStatus, params.ErrorCode);
+    if (!isUuid(messageId) || !report || typeof params.MessageSid !== 'string' || !params.MessageSid) {
       throw new DomainError('bad_callback', 400, 'Not a Twilio status callback for one of our messages', [
         { field: 'MessageStatus', reason: `unknown status "${twilioStatus}"` },
       ]);
@@ -50,13 +36,14 @@ export class TwilioWebhookController {
     await this.events.record([
       {
         messageId: messageId.toLowerCase(),
-        status: TWILIO_STATUS[twilioStatus],
+        status: report.status,
         eventType: twilioStatus,
         source: 'twilio',
-        providerEventId: `${params.MessageSid}:${twilioStatus}`,
+        providerEventId: smsReportEventId(params.MessageSid, twilioStatus),
         providerMessageId: params.MessageSid,
-        error: params.ErrorCode ? `twilio ${params.ErrorCode}` : null,
+        error: report.error,
         payload: params,
+        markNotMobile: report.markNotMobile,
       },
     ]);
   }

@@ -1,0 +1,107 @@
+import { Pool } from 'undici';
+import { currentTraceHeaders } from '@utskick/observability';
+import { RetryableProviderError, SubmitResult } from './send-result';
+import { PolledSmsStatus, SmsStatusSource } from './sms-provider';
+import { elksReport, elksSubmitVerdict, SmsReport } from './sms-status-codes';
+
+export interface ElksAccount {
+  username: string;
+  password: string;
+  /** https://api.46elks.com, or the provider sandbox. */
+  baseUrl: string;
+}
+
+export interface ElksSubmission {
+  to: string;
+  /** A text sender (3–11 letters and digits) or an E.164 number. */
+  from: string;
+  message: string;
+  /** Our per-tenant delivery-report URL (elksCallbackUrl). */
+  whendelivered: string;
+}
+
+/** 46elks' SMS API: form POST /a1/sms with Basic auth; reports come to `whendelivered`. */
+export class ElksProvider implements SmsStatusSource {
+  readonly name = '46elks';
+  private readonly pool: Pool;
+  private readonly auth: string;
+  private readonly path: string;
+
+  constructor(
+    readonly account: ElksAccount,
+    connections: number,
+    private readonly timeoutMs: number,
+  ) {
+    const base = new URL(account.baseUrl);
+    this.pool = new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+    this.auth = 'Basic ' + Buffer.from(`${account.username}:${account.password}`).toString('base64');
+    this.path = `${base.pathname.replace(/\/$/, '')}/a1/sms`;
+  }
+
+  async submit(msg: ElksSubmission): Promise<SubmitResult> {
+    const body = new URLSearchParams({ from: msg.from, to: msg.to, message: msg.message, whendelivered: msg.whendelivered }).toString();
+    const res = await this.request('POST', this.path, body);
+    if (res.statusCode === 200 || res.statusCode === 201) {
+      const json = parseJson(res.text);
+      if (typeof json.id !== 'string' || !json.id) throw new RetryableProviderError('46elks: accepted without an id');
+      return { kind: 'accepted', providerMessageId: json.id };
+    }
+    const verdict = elksSubmitVerdict(res.statusCode, res.text, res.headers['retry-after']);
+    if (verdict.kind === 'retry') throw new RetryableProviderError(verdict.error, verdict.retryAfterMs);
+    return { kind: 'rejected', status: verdict.status, error: verdict.error, markNotMobile: verdict.markNotMobile };
+  }
+
+  /** GET /a1/sms/{id}: the message's current status. */
+  async fetchStatus(providerMessageId: string): Promise<PolledSmsStatus | null> {
+    const res = await this.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}`);
+    if (res.statusCode === 404) return null;
+    const json = parseJson(res.text);
+    if (res.statusCode !== 200 || typeof json.status !== 'string') {
+      throw new RetryableProviderError(`46elks ${res.statusCode}: ${res.text.trim().slice(0, 200) || 'message status unavailable'}`);
+    }
+    return {
+      providerMessageId,
+      status: json.status,
+      errorCode: null,
+      payload: { id: json.id ?? providerMessageId, status: json.status, delivered: json.delivered ?? null, polled: true },
+    };
+  }
+
+  report(polled: PolledSmsStatus): SmsReport | undefined {
+    return elksReport(polled.status);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, body?: string) {
+    try {
+      const res = await this.pool.request({
+        method,
+        path,
+        headers: {
+          authorization: this.auth,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+          ...currentTraceHeaders(),
+        },
+        body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      return { statusCode: res.statusCode, headers: res.headers, text: await res.body.text() };
+    } catch (err) {
+      throw new RetryableProviderError(`46elks: ${(err as Error).message}`);
+    }
+  }
+}
+
+function parseJson(text: string): { id?: unknown; status?: unknown; delivered?: unknown } {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

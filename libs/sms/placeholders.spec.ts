@@ -1,0 +1,61 @@
+import { parseTemplate, renderTemplate, SMS_PLACEHOLDERS, Template } from './placeholders';
+
+function parse(text: string): Template {
+  const r = parseTemplate(text);
+  if (!r.ok) throw new Error(`unexpected unknown ${r.unknown.join(',')}`);
+  return r.template;
+}
+
+describe('parseTemplate', () => {
+  it.each([
+    ['plain text', 'Hej!', ['Hej!'], []],
+    ['one placeholder', 'Hej %FIRST_NAME%!', ['Hej ', { name: 'FIRST_NAME', fallback: null }, '!'], ['FIRST_NAME']],
+    ['a fallback', 'Hej %FIRST_NAME|vän%', ['Hej ', { name: 'FIRST_NAME', fallback: 'vän' }], ['FIRST_NAME']],
+    ['an empty fallback', '%NAME|%', [{ name: 'NAME', fallback: '' }], ['NAME']],
+    ['names in any case, canonical upper-case', '%first_name% %Last_Name%', [{ name: 'FIRST_NAME', fallback: null }, ' ', { name: 'LAST_NAME', fallback: null }], ['FIRST_NAME', 'LAST_NAME']],
+    ['"%%" is a literal percent', '100%% säkert', ['100% säkert'], []],
+    ['a lone percent is literal', '50% off, 20% more', ['50% off, 20% more'], []],
+    ['a percent before a token', '20% %NAME%', ['20% ', { name: 'NAME', fallback: null }], ['NAME']],
+    ['"%%NAME%" is a literal percent then literal text', '%%NAME%', ['%NAME%'], []],
+    ['a percent at the end', 'rabatt 10%', ['rabatt 10%'], []],
+    ['a fallback cannot span a newline', '%NAME|a\nb%', ['%NAME|a\nb%'], []],
+    ['a token name cannot start with a digit', '%1X%', ['%1X%'], []],
+    ['repeated placeholders are listed once', '%NAME% %NAME%', [{ name: 'NAME', fallback: null }, ' ', { name: 'NAME', fallback: null }], ['NAME']],
+  ])('%s', (_name, text, segments, placeholders) => {
+    expect(parse(text)).toEqual({ source: text, segments, placeholders });
+  });
+
+  it.each([
+    ['an unknown name', 'Hej %FOO%', ['FOO']],
+    ['each unknown name once, as written', '%foo% %BAR|x% %foo% %NAME%', ['foo', 'BAR']],
+    ['a near miss', '%FIRSTNAME%', ['FIRSTNAME']],
+  ])('refuses %s', (_name, text, unknown) => {
+    expect(parseTemplate(text)).toEqual({ ok: false, unknown });
+  });
+
+  it('accepts only the names allowed', () => {
+    expect(parseTemplate('%CODE%', ['CODE'])).toMatchObject({ ok: true });
+    expect(parseTemplate('%NAME%', ['CODE'])).toEqual({ ok: false, unknown: ['NAME'] });
+    expect(SMS_PLACEHOLDERS).toEqual(['FIRST_NAME', 'LAST_NAME', 'NAME']);
+  });
+});
+
+describe('renderTemplate', () => {
+  it.each([
+    ['first name', 'Hej %FIRST_NAME%!', { firstName: 'Anna' }, 'Hej Anna!'],
+    ['trimmed values', 'Hej %FIRST_NAME%!', { firstName: '  Anna ' }, 'Hej Anna!'],
+    ['fallback for a missing value', 'Hej %FIRST_NAME|vän%!', {}, 'Hej vän!'],
+    ['fallback for a blank value', 'Hej %FIRST_NAME|vän%!', { firstName: '   ' }, 'Hej vän!'],
+    ['fallback for null', 'Hej %FIRST_NAME|vän%!', { firstName: null }, 'Hej vän!'],
+    ['nothing without a fallback', 'Hej %FIRST_NAME%!', {}, 'Hej !'],
+    ['value wins over fallback', 'Hej %FIRST_NAME|vän%!', { firstName: 'Bo' }, 'Hej Bo!'],
+    ['full name', '%NAME%', { firstName: 'Anna', lastName: 'Berg' }, 'Anna Berg'],
+    ['name with only a last name', '%NAME%', { lastName: ' Berg ' }, 'Berg'],
+    ['name with only a first name', '%NAME%', { firstName: 'Anna', lastName: '' }, 'Anna'],
+    ['name fallback', '%NAME|kund%', { firstName: ' ', lastName: null }, 'kund'],
+    ['last name', '%last_name%', { lastName: 'Berg' }, 'Berg'],
+    ['literal percents survive', '%% %NAME% 50%', { firstName: 'A' }, '% A 50%'],
+  ])('%s', (_name, text, values, out) => {
+    expect(renderTemplate(parse(text), values)).toBe(out);
+  });
+});

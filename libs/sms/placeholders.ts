@@ -1,0 +1,80 @@
+export const SMS_PLACEHOLDERS = ['FIRST_NAME', 'LAST_NAME', 'NAME'] as const;
+
+export interface Template {
+  source: string;
+  /** Literal text and placeholders in order; a placeholder's name is upper-case canonical. */
+  segments: (string | { name: string; fallback: string | null })[];
+  /** Distinct placeholder names (upper-case) in order of first appearance. */
+  placeholders: string[];
+}
+
+// `%IDENT%` or `%IDENT|fallback%`; anything else after a `%` leaves that `%` literal ("50% off").
+const TOKEN = /%([A-Za-z][A-Za-z0-9_]*)(?:\|([^%\n\r]*))?%/y;
+
+/**
+ * Parses an SMS template. Grammar: `%%` is a literal percent; `%NAME%` / `%NAME|fallback%` is a
+ * placeholder (fallback used when the value is empty); any other `%` is literal. Names are
+ * matched case-insensitively (`%first_name%` is `FIRST_NAME`) because authors type them by hand;
+ * a well-formed token with a name outside `allowed` is refused, reported as written.
+ */
+export function parseTemplate(
+  text: string,
+  allowed: readonly string[] = SMS_PLACEHOLDERS,
+): { ok: true; template: Template } | { ok: false; unknown: string[] } {
+  const known = new Set(allowed.map((a) => a.toUpperCase()));
+  const segments: Template['segments'] = [];
+  const placeholders: string[] = [];
+  const unknown: string[] = [];
+  let literal = '';
+  let i = 0;
+  while (i < text.length) {
+    const at = text.indexOf('%', i);
+    if (at === -1) {
+      literal += text.slice(i);
+      break;
+    }
+    literal += text.slice(i, at);
+    if (text[at + 1] === '%') {
+      literal += '%';
+      i = at + 2;
+      continue;
+    }
+    TOKEN.lastIndex = at;
+    const m = TOKEN.exec(text);
+    if (!m) {
+      literal += '%';
+      i = at + 1;
+      continue;
+    }
+    const name = m[1].toUpperCase();
+    if (!known.has(name)) {
+      if (!unknown.includes(m[1])) unknown.push(m[1]);
+    } else {
+      if (literal) segments.push(literal);
+      literal = '';
+      segments.push({ name, fallback: m[2] ?? null });
+      if (!placeholders.includes(name)) placeholders.push(name);
+    }
+    i = at + m[0].length;
+  }
+  if (unknown.length) return { ok: false, unknown };
+  if (literal) segments.push(literal);
+  return { ok: true, template: { source: text, segments, placeholders } };
+}
+
+/** The text for one recipient: values are trimmed; an empty value becomes the fallback, or nothing. */
+export function renderTemplate(t: Template, values: { firstName?: string | null; lastName?: string | null }): string {
+  const first = values.firstName?.trim() ?? '';
+  const last = values.lastName?.trim() ?? '';
+  const byName: Record<string, string> = {
+    FIRST_NAME: first,
+    LAST_NAME: last,
+    NAME: [first, last].filter(Boolean).join(' '),
+  };
+  let out = '';
+  for (const s of t.segments) {
+    if (typeof s === 'string') out += s;
+    else out += byName[s.name] || (s.fallback ?? '');
+  }
+  return out;
+}

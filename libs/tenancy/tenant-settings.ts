@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, parseInput, storableText, ValidationError } from '@utskick/http';
+import { TenantEntity, TenantId } from '@utskick/persistence';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+
+const optOutWording = storableText().pipe(z.string().trim().min(1, 'must not be empty').max(160, 'at most 160 characters'));
+const wordingsBySender = z
+  .object({ reply_number: optOutWording, alphanumeric: optOutWording, short_code: optOutWording })
+  .partial()
+  .strict();
+
+export const tenantSettingsSchema = z
+  .object({
+    /** Read numbers written without a country code as this country's. */
+    defaultCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as SE')
+      .refine((c) => isSupportedCountry(c), 'is not a country with a phone numbering plan'),
+    locale: z.enum(['sv', 'en', 'fr'], { error: "must be 'sv', 'en' or 'fr'" }),
+    smsProvider: z.enum(['twilio', '46elks'], { error: "must be 'twilio' or '46elks'" }),
+    /** A cap on the tenant's own text (before the opt-out text), in characters; null for none. */
+    smsTextCap: z.number().int('must be a whole number').min(1).max(1600).nullable(),
+    smsMaxParts: z.number().int('must be a whole number').min(1).max(20),
+    /** Replaces the default opt-out wording per locale and sender kind; {shortCode} and {keyword} are filled in. */
+    optOutTexts: z.object({ sv: wordingsBySender, en: wordingsBySender, fr: wordingsBySender }).partial().strict(),
+    helpText: storableText().pipe(z.string().trim().min(1).max(320, 'at most 320 characters')).nullable(),
+  })
+  .partial()
+  .strict();
+
+export interface TenantSettings {
+  name: string;
+  defaultCountry: string;
+  locale: 'sv' | 'en' | 'fr';
+  smsProvider: 'twilio' | '46elks';
+  smsTextCap: number | null;
+  smsMaxParts: number;
+  optOutTexts: TenantEntity['optOutTexts'];
+  helpText: string | null;
+}
+
+function view(t: TenantEntity): TenantSettings {
+  return {
+    name: t.name,
+    defaultCountry: t.defaultCountry,
+    locale: t.locale,
+    smsProvider: t.smsProvider,
+    smsTextCap: t.smsTextCap,
+    smsMaxParts: t.smsMaxParts,
+    optOutTexts: t.optOutTexts,
+    helpText: t.helpText,
+  };
+}
+
+@Injectable()
+export class GetTenantSettings {
+  constructor(private readonly ds: DataSource) {}
+
+  async execute(input: { tenantId: TenantId }): Promise<TenantSettings> {
+    const t = await this.ds.getRepository(TenantEntity).findOneBy({ id: input.tenantId });
+    if (!t) throw new NotFoundError('Tenant');
+    return view(t);
+  }
+}
+
+/** Changes the named settings only; the SMS provider switch applies to messages fanned out afterwards. */
+@Injectable()
+export class UpdateTenantSettings {
+  constructor(private readonly ds: DataSource) {}
+
+  async execute(input: { tenantId: TenantId; body: unknown }): Promise<TenantSettings> {
+    const patch = parseInput(tenantSettingsSchema, input.body);
+    if (!Object.keys(patch).length) throw new ValidationError([{ field: 'body', reason: 'names no setting to change' }]);
+    const repo = this.ds.getRepository(TenantEntity);
+    const t = await repo.findOneBy({ id: input.tenantId });
+    if (!t) throw new NotFoundError('Tenant');
+    Object.assign(t, patch);
+    return view(await repo.save(t));
+  }
+}
