@@ -67,6 +67,9 @@ export type ObservabilityConfig = z.infer<typeof observabilitySchema>;
 export const apiSchema = z.object({
   API_PORT: port(3000),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  /** With the two below, the admin API shows the webhook URLs to set at the providers for a tenant. */
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  ELKS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Prices per SMS part by destination country (ISO 3166 alpha-2, or "default"), in minor units of SMS_CURRENCY. */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, parseInput, storableText, ValidationError } from '@utskick/http';
+import { apiSchema, loadConfig } from '@utskick/config';
+import { isUuid, NotFoundError, parseInput, storableText, ValidationError } from '@utskick/http';
+import { elksCallbackUrl } from '@utskick/providers';
 import { TenantEntity, TenantId } from '@utskick/persistence';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DataSource } from 'typeorm';
@@ -78,5 +80,28 @@ export class UpdateTenantSettings {
     if (!t) throw new NotFoundError('Tenant');
     Object.assign(t, patch);
     return view(await repo.save(t));
+  }
+}
+
+/**
+ * Where the providers post for a tenant: Twilio's inbound webhook is one signed URL for every
+ * number; 46elks signs nothing, so each tenant's URL carries its own secret (shown to the admin only).
+ */
+@Injectable()
+export class GetTenantWebhooks {
+  private readonly cfg = loadConfig(apiSchema);
+  constructor(private readonly ds: DataSource) {}
+
+  async execute(input: { tenantId: string }) {
+    if (!isUuid(input.tenantId)) throw new NotFoundError('Tenant');
+    const t = await this.ds.getRepository(TenantEntity).findOneBy({ id: input.tenantId });
+    if (!t) throw new NotFoundError('Tenant');
+    const base = this.cfg.PUBLIC_BASE_URL.replace(/\/$/, '');
+    return {
+      twilio: { inboundSms: `${base}/webhooks/twilio/inbound` },
+      '46elks': {
+        inboundSms: this.cfg.ELKS_CALLBACK_SECRET ? elksCallbackUrl(base, this.cfg.ELKS_CALLBACK_SECRET, t.id, 'inbound') : null,
+      },
+    };
   }
 }

@@ -212,4 +212,21 @@ describe('SMS estimate, rendering and credits', () => {
     expect(done.counts.delivered).toBe(4); // one batch of four fits in five parts' worth; the next does not
     expect(await balance(t.apiKey)).toBe(SE_PRICE);
   });
+
+  it("shows the platform admin a tenant's provider webhook URLs, and the 46elks one is accepted as that tenant's", async () => {
+    const t = await cluster.createTenant('Webhook school');
+    expect((await cluster.api('GET', `/v1/admin/tenants/${t.id}/webhooks`, t.apiKey)).status).toBe(401);
+    const res = await cluster.api('GET', `/v1/admin/tenants/${t.id}/webhooks`, cluster.env.ADMIN_TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.body.twilio.inboundSms).toBe(`${cluster.env.PUBLIC_BASE_URL}/webhooks/twilio/inbound`);
+    const elksUrl: string = res.body['46elks'].inboundSms;
+    expect(elksUrl.startsWith(`${cluster.env.PUBLIC_BASE_URL}/webhooks/46elks/${t.id}/`)).toBe(true);
+    await cluster.api('PATCH', '/v1/settings', t.apiKey, { helpText: 'Ring expeditionen.' });
+    const help = await cluster.http('provider-sandbox', 'POST', '/sandbox/inbound', { body: { provider: '46elks', from: mobile(90), to: '+46701119999', body: 'help', url: elksUrl } });
+    expect(help.body).toMatchObject({ status: 200, reply: 'Ring expeditionen.' });
+    const forged = elksUrl.replace(`/${t.id}/`, '/0190a0b0-0000-7000-8000-000000000000/');
+    const refused = await cluster.http('provider-sandbox', 'POST', '/sandbox/inbound', { body: { provider: '46elks', from: mobile(90), to: '+46701119999', body: 'help', url: forged } });
+    expect(refused.body.status).toBe(403);
+    expect((await cluster.api('GET', '/v1/admin/tenants/0190a0b0-0000-7000-8000-000000000000/webhooks', cluster.env.ADMIN_TOKEN)).status).toBe(404);
+  });
 });

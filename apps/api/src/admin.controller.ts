@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { topUpSchema, TopUpCredits } from '@utskick/credits';
 import { parseInput } from '@utskick/http';
-import { AdminGuard, CreateTenant } from '@utskick/tenancy';
+import { AdminGuard, CreateTenant, GetTenantWebhooks } from '@utskick/tenancy';
 import { z } from 'zod';
 
 const createTenantSchema = z.object({ name: z.string().trim().min(1, 'is required').max(200, 'at most 200 characters') });
@@ -15,6 +15,7 @@ export class AdminController {
   constructor(
     private readonly createTenant: CreateTenant,
     private readonly topUp: TopUpCredits,
+    private readonly tenantWebhooks: GetTenantWebhooks,
   ) {}
 
   @Post('tenants')
@@ -23,6 +24,12 @@ export class AdminController {
   @ApiBody({ schema: z.toJSONSchema(createTenantSchema) as object })
   async create(@Body() body: unknown) {
     return this.createTenant.execute(parseInput(createTenantSchema, body));
+  }
+
+  @Get('tenants/:id/webhooks')
+  @ApiOperation({ summary: "The URLs to configure at the SMS providers for a tenant's numbers (inbound SMS, STOP/START/HELP)" })
+  async webhooks(@Param('id') tenantId: string) {
+    return this.tenantWebhooks.execute({ tenantId });
   }
 
   @Post('tenants/:id/credits')

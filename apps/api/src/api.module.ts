@@ -12,7 +12,7 @@ import { HealthModule } from '@utskick/observability';
 import { DatabaseHealth, PersistenceModule } from '@utskick/persistence';
 import { SmsModule } from '@utskick/sms';
 import { SuppressionModule } from '@utskick/suppression';
-import { AdminGuard, ApiKeyGuard, CreateTenant, GetTenantSettings, UpdateTenantSettings } from '@utskick/tenancy';
+import { AdminGuard, ApiKeyGuard, CreateTenant, GetTenantSettings, GetTenantWebhooks, UpdateTenantSettings } from '@utskick/tenancy';
 import { AccountController } from './account.controller';
 import { AddressBooksController } from './address-books.controller';
 import { AdminController } from './admin.controller';
@@ -27,7 +27,7 @@ import { TraceMiddleware } from './trace.middleware';
 @Module({
   imports: [PersistenceModule, MessagingModule, ContactsModule, CampaignsModule, CreditsModule, SmsModule, AudiencesModule, SuppressionModule, HealthModule.register([DatabaseHealth, NatsService])],
   controllers: [AdminController, AccountController, ContactsController, CampaignsController, SmsController, SendersController, AddressBooksController, RepliesController, OptOutsController],
-  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, CreateTenant, GetTenantSettings, UpdateTenantSettings, ApiKeyGuard, AdminGuard],
+  providers: [{ provide: APP_FILTER, useClass: ProblemFilter }, CreateTenant, GetTenantSettings, UpdateTenantSettings, GetTenantWebhooks, ApiKeyGuard, AdminGuard],
 })
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
