@@ -9,8 +9,8 @@ export const audienceSchema = z.union([
 export type Audience = z.infer<typeof audienceSchema>;
 
 export const smsContentSchema = z.object({
-  /** One of the tenant's registered senders; may be left out when the address book has a sender. */
-  from: storableText().pipe(z.string().trim().min(1, 'is required').max(15, 'at most 15 characters')).optional(),
+  /** One of the tenant's registered senders (as long as a registered value may be); may be left out when the address book has a sender. */
+  from: storableText().pipe(z.string().trim().min(1, 'is required').max(32, 'at most 32 characters')).optional(),
   text: storableText().pipe(z.string().min(1, 'is required').max(1600, 'at most 1,600 characters')),
 });
 export const emailContentSchema = z.object({

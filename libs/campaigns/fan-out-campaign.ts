@@ -4,6 +4,7 @@ import { sendJobMsgId } from '@utskick/messages';
 import { contextFromHeaders, inSpan, logger, SpanKind } from '@utskick/observability';
 import { DataSource, EntityManager } from 'typeorm';
 import { reserveCredit } from '@utskick/credits';
+import { ValidationError } from '@utskick/http';
 import { sqlRows } from '@utskick/persistence';
 import { CampaignRow, loadSendPlan, resolveAudienceBatch, SendPlan } from './resolve-audience';
 
@@ -57,9 +58,14 @@ export class FanOutCampaign {
         try {
           batch = await this.ds.transaction((em) => this.nextBatch(em, input.campaignId, opts.batchSize, run));
         } catch (err) {
+          if (err instanceof Unsendable) {
+            this.log.warn({ campaignId: input.campaignId, reason: err.reason, queued: total }, 'campaign can no longer be sent as created; fan-out stopped');
+            await this.stop(input.campaignId, err.reason);
+            return total;
+          }
           if (!(err instanceof InsufficientCredit)) throw err;
           this.log.warn({ campaignId: input.campaignId, needed: err.amount, queued: total }, 'credit ran out; fan-out stopped');
-          await this.stopForCredit(input.campaignId);
+          await this.stop(input.campaignId, 'insufficient_credit');
           return total;
         }
         if (!batch) return total;
@@ -96,7 +102,10 @@ export class FanOutCampaign {
     if (c.status === 'queued') {
       await em.query(`UPDATE campaigns SET status = 'dispatching', dispatching_at = now(), updated_at = now() WHERE id = $1`, [campaignId]);
     }
-    run.plan ??= await loadSendPlan(em, c as CampaignRow);
+    // A sender removed (or a book gone) after execute fails the same way on every retry: stop instead.
+    run.plan ??= await loadSendPlan(em, c as CampaignRow).catch((err: unknown) => {
+      throw err instanceof ValidationError ? new Unsendable(err.errors.some((e) => e.field === 'from') ? 'sender_removed' : 'address_book_removed') : err;
+    });
     const plan = run.plan;
     const { recipients, lastContact, picked } = await resolveAudienceBatch(em, plan, c.fanout_cursor, size, run.seen);
     const inserted = await sqlRows<{ id: string; status: string; cost: string | null }>(
@@ -140,13 +149,13 @@ export class FanOutCampaign {
     };
   }
 
-  /** Credit ran out mid-campaign: the rest of the audience is not fanned out, and the campaign says why. */
-  private async stopForCredit(campaignId: string): Promise<void> {
+  /** Credit ran out mid-campaign, or its sender is gone: the rest of the audience is not fanned out, and the campaign says why. */
+  private async stop(campaignId: string, reason: string): Promise<void> {
     await this.ds.query(
       `UPDATE campaigns SET fanout_done = true, status = CASE WHEN status = 'queued' THEN 'dispatching' ELSE status END,
-              dispatching_at = COALESCE(dispatching_at, now()), status_reason = 'insufficient_credit', updated_at = now()
+              dispatching_at = COALESCE(dispatching_at, now()), status_reason = $2, updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'dispatching')`,
-      [campaignId],
+      [campaignId, reason],
     );
   }
 }
@@ -157,3 +166,9 @@ class InsufficientCredit extends Error {
   }
 }
 
+
+class Unsendable extends Error {
+  constructor(readonly reason: string) {
+    super(`the campaign can no longer be sent as created: ${reason}`);
+  }
+}

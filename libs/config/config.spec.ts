@@ -12,7 +12,7 @@ describe('loadConfig', () => {
   });
 
   it('applies defaults and coerces numbers', () => {
-    expect(loadConfig(apiSchema, { ADMIN_TOKEN: 'a'.repeat(20), API_PORT: '8080' })).toEqual({ ADMIN_TOKEN: 'a'.repeat(20), API_PORT: 8080 });
+    expect(loadConfig(apiSchema, { ADMIN_TOKEN: 'a'.repeat(20), API_PORT: '8080' })).toEqual({ ADMIN_TOKEN: 'a'.repeat(20), API_PORT: 8080, PUBLIC_BASE_URL: 'http://127.0.0.1:3001' });
     expect(loadConfig(natsSchema, {}).NATS_PREFIX).toBe('utskick');
     expect(() => loadConfig(natsSchema, { NATS_PREFIX: 'Bad.Prefix' })).toThrow(/NATS_PREFIX/);
   });

@@ -71,21 +71,38 @@ export class MessageLedger {
    * Claims rows still ours to send (queued, deferred, or a claim whose lease ran out); others are
    * skipped. Re-claiming an expired lease is the one way a message can reach the provider twice (the
    * dead worker may have submitted it), so each such claim is recorded as a `lease_expired` event.
+   * A row whose address opted out (its book or tenant) or was blocked since the fan-out is not
+   * claimed but skipped: nothing is sent after a STOP.
    */
   async claim(ids: string[], workerId: string, leaseMs: number): Promise<ClaimedMessage[]> {
     if (!ids.length) return [];
     const rows = await sqlRows(
       this.ds,
       `WITH cand AS (
-         SELECT id, status AS was, claimed_by AS was_by FROM messages
-          WHERE id = ANY($1::uuid[])
-            AND (status IN ('queued', 'deferred') OR (status = 'sending' AND claimed_until < now()))
-          ORDER BY id FOR UPDATE
+         SELECT m.id, m.status AS was, m.claimed_by AS was_by,
+                CASE WHEN EXISTS (SELECT 1 FROM opt_outs o WHERE o.tenant_id = m.tenant_id AND o.channel = m.channel AND o.address = m.address
+                                     AND (o.book_id IS NULL OR o.book_id = (SELECT c.address_book_id FROM campaigns c WHERE c.id = m.campaign_id)))
+                       THEN 'opted_out'
+                     WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = m.channel AND s.address = m.address) THEN 'suppressed'
+                END AS blocked
+           FROM messages m
+          WHERE m.id = ANY($1::uuid[])
+            AND (m.status IN ('queued', 'deferred') OR (m.status = 'sending' AND m.claimed_until < now()))
+          ORDER BY m.id FOR UPDATE OF m
+       ), skip AS (
+         UPDATE messages m
+            SET status = cand.blocked, error = 'opted out or blocked after the fan-out', final_at = now(), next_attempt_at = NULL,
+                claimed_by = NULL, claimed_until = NULL, updated_at = now()
+           FROM cand WHERE m.id = cand.id AND cand.blocked IS NOT NULL
+         RETURNING m.id, m.tenant_id, m.status
+       ), skip_ev AS (
+         INSERT INTO message_events (tenant_id, message_id, status, source, payload, applied)
+         SELECT tenant_id, id, status, 'worker', jsonb_build_object('reason', 'blocked_after_fan_out'), true FROM skip
        ), upd AS (
          UPDATE messages m
             SET status = 'sending', claimed_by = $2, claimed_until = now() + make_interval(secs => $3::double precision / 1000),
                 attempts = m.attempts + 1, updated_at = now()
-           FROM cand WHERE m.id = cand.id
+           FROM cand WHERE m.id = cand.id AND cand.blocked IS NULL
          RETURNING m.id, m.tenant_id, m.campaign_id, m.contact_id, m.channel, m.address, m.attempts, m.created_at,
                    m.provider, m.body, m.sender, cand.was, cand.was_by
        ), ev AS (

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { loadConfig, smsSchema } from '@utskick/config';
-import { FieldError, parseInput } from '@utskick/http';
+import { FieldError, parseInput, storableText } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -13,7 +13,8 @@ import type { SmsEncoding } from './types';
 export const analyzeSmsSchema = z
   .object({
     text: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') }).max(1600, 'at most 1,600 characters'),
-    from: z.string().max(15, 'at most 15 characters').optional(),
+    // As long as a sender's registered value may be (a 15-digit E.164 number is 16 characters); storable so the lookup cannot fail.
+    from: storableText().pipe(z.string().max(32, 'at most 32 characters')).optional(),
     addressBookId: z.string().optional(),
   })
   .strict();

@@ -29,6 +29,8 @@ describe('parseTemplate', () => {
     ['an unknown name', 'Hej %FOO%', ['FOO']],
     ['each unknown name once, as written', '%foo% %BAR|x% %foo% %NAME%', ['foo', 'BAR']],
     ['a near miss', '%FIRSTNAME%', ['FIRSTNAME']],
+    ['a name with letters outside A–Z', 'Hej %FÖRNAMN%!', ['FÖRNAMN']],
+    ['a lower-case non-ASCII name with a fallback', 'Hej %förnamn|vän%!', ['förnamn']],
   ])('refuses %s', (_name, text, unknown) => {
     expect(parseTemplate(text)).toEqual({ ok: false, unknown });
   });

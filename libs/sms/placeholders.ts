@@ -9,7 +9,8 @@ export interface Template {
 }
 
 // `%IDENT%` or `%IDENT|fallback%`; anything else after a `%` leaves that `%` literal ("50% off").
-const TOKEN = /%([A-Za-z][A-Za-z0-9_]*)(?:\|([^%\n\r]*))?%/y;
+// IDENT takes any letters, so a misspelt `%FÖRNAMN%` is refused by name rather than sent as typed.
+const TOKEN = /%(\p{L}[\p{L}\p{N}_]*)(?:\|([^%\n\r]*))?%/uy;
 
 /**
  * Parses an SMS template. Grammar: `%%` is a literal percent; `%NAME%` / `%NAME|fallback%` is a

@@ -86,7 +86,9 @@ export class HandleInboundSms {
     // A plain STOP / START to the platform's shared short code is about the global list.
     const global = to === this.sharedShortCode && !keywordTenant && (parsed.action === 'stop' || parsed.action === 'start');
 
-    const last = global ? await this.lastFromTextSender(em, from, to) : await this.lastMessage(em, from, to, keywordTenant ?? tenant?.id ?? null);
+    const last = global
+      ? await this.lastFromTextSender(em, from, to, tenant?.id ?? null)
+      : await this.lastMessage(em, from, to, keywordTenant ?? tenant?.id ?? null);
     let tenantId = tenant?.id ?? keywordTenant ?? last?.tenant_id ?? null;
     if (!tenantId && !global) tenantId = await this.registeredTenant(em, to);
     if (tenantId && tenantId !== tenant?.id) tenant = await this.tenant(em, tenantId);
@@ -144,32 +146,43 @@ export class HandleInboundSms {
     return t ?? null;
   }
 
-  /** The last message this sender number sent that number (of one tenant, when known). */
+  /**
+   * The last message this sender number sent that number (of one tenant, when known); one still
+   * waiting for (or refused by) the provider is not one the number can be answering.
+   */
   private async lastMessage(em: EntityManager, from: string, to: string, tenantId: string | null): Promise<LastMessage | null> {
     const [m]: LastMessage[] = await em.query(
       `SELECT m.id, m.tenant_id, m.campaign_id, c.address_book_id FROM messages m JOIN campaigns c ON c.id = m.campaign_id
-        WHERE m.channel = 'sms' AND m.address = $1 AND m.sender = $2 AND ($3::uuid IS NULL OR m.tenant_id = $3)
+        WHERE m.channel = 'sms' AND m.address = $1 AND m.sender = $2
+          AND (m.sent_at IS NOT NULL OR m.provider_message_id IS NOT NULL) AND ($3::uuid IS NULL OR m.tenant_id = $3)
         ORDER BY m.id DESC LIMIT 1`,
       [from, to, tenantId],
     );
     return m ?? null;
   }
 
-  /** For the shared short code: the last message to that number from a text sender (whose opt-out text points here) or from the code itself, any tenant. */
-  private async lastFromTextSender(em: EntityManager, from: string, shortCode: string): Promise<LastMessage | null> {
+  /**
+   * For the shared short code: the last message sent to that number from a text sender (whose opt-out text points here) or
+   * from the code itself; any tenant's, unless the webhook's URL already names the tenant.
+   */
+  private async lastFromTextSender(em: EntityManager, from: string, shortCode: string, tenantId: string | null): Promise<LastMessage | null> {
     const [m]: LastMessage[] = await em.query(
       `SELECT m.id, m.tenant_id, m.campaign_id, c.address_book_id FROM messages m JOIN campaigns c ON c.id = m.campaign_id
         WHERE m.channel = 'sms' AND m.address = $1 AND m.sender IS NOT NULL AND (m.sender = $2 OR m.sender ~ '[A-Za-z]')
+          AND (m.sent_at IS NOT NULL OR m.provider_message_id IS NOT NULL) AND ($3::uuid IS NULL OR m.tenant_id = $3)
         ORDER BY m.id DESC LIMIT 1`,
-      [from, shortCode],
+      [from, shortCode, tenantId],
     );
     return m ?? null;
   }
 
-  /** The tenant that registered this reply number (globally unique). */
+  /** The tenant that registered this reply number (globally unique), or the one tenant holding this short code (several: unknown). */
   private async registeredTenant(em: EntityManager, to: string): Promise<string | null> {
-    const [s]: { tenant_id: string }[] = await em.query(`SELECT tenant_id FROM senders WHERE kind = 'reply_number' AND value = $1`, [to]);
-    return s?.tenant_id ?? null;
+    const holders: { tenant_id: string }[] = await em.query(
+      `SELECT DISTINCT tenant_id FROM senders WHERE kind IN ('reply_number', 'short_code') AND value = $1 LIMIT 2`,
+      [to],
+    );
+    return holders.length === 1 ? holders[0].tenant_id : null;
   }
 
   private async keywordOf(em: EntityManager, tenantId: string, shortCode: string): Promise<string | null> {

@@ -1,5 +1,6 @@
 import { elksCallbackUrl, elksCallbackToken, twilioSignature } from '@utskick/providers';
 import { mobile, TestCluster } from '../support/test-cluster';
+import { waitFor } from '../support/test-env';
 
 const REPLY_A = '+46766860001';
 const REPLY_B = '+46766860002';
@@ -252,5 +253,103 @@ describe('inbound SMS, keywords and replies', () => {
     expect((await suppressions()).map((s) => s.address)).not.toContain(X);
     expect((await inbound(X, SHARED, 'skola start')).reply).toBe(STARTED_SV);
     expect(await optOuts(X)).toEqual([{ tenant_id: other.id, book_id: null, source: 'sms_stop' }]);
+  });
+
+  describe('review: scope and sending after a STOP', () => {
+    const REPLY_D = '+46766860004';
+    const V = mobile(21); // in books D1 and D2
+    const U = mobile(22); // in book D2 only
+    let d1: string;
+    let d2: string;
+
+    beforeAll(async () => {
+      for (const [externalId, phone] of [['v', V], ['u', U]]) {
+        expect((await cluster.api('POST', '/v1/contacts', tenant.apiKey, { externalId, phone })).status).toBe(201);
+      }
+      const ids = Object.fromEntries(
+        (await cluster.db.query('SELECT id, external_id FROM contacts WHERE tenant_id = $1', [tenant.id])).rows.map((r) => [r.external_id, r.id]),
+      );
+      // Two books sharing one reply number.
+      const sender = await cluster.api('POST', '/v1/senders', tenant.apiKey, { kind: 'reply_number', value: REPLY_D });
+      expect(sender.status).toBe(201);
+      const make = async (name: string, contactIds: string[]) => {
+        const created = await cluster.api('POST', '/v1/address-books', tenant.apiKey, { name, senderId: sender.body.id });
+        expect(created.status).toBe(201);
+        expect((await cluster.api('POST', `/v1/address-books/${created.body.id}/contacts`, tenant.apiKey, { contactIds })).status).toBe(200);
+        return created.body.id as string;
+      };
+      d1 = await make('D1', [ids.v]);
+      d2 = await make('D2', [ids.v, ids.u]);
+    }, 60_000);
+
+    afterAll(async () => {
+      await cluster.sandboxConfig({ failureRate: 0 });
+    });
+
+    it('a STOP is about the last message the number got, and a message still waiting to be sent is not sent after it', async () => {
+      await campaignTo(d1, REPLY_D, 'Första boken.');
+      await cluster.sandboxConfig({ failureRate: 1 });
+      const id = await cluster.launch(tenant.apiKey, { name: 'D2', channel: 'sms', audience: { addressBookId: d2 }, sms: { from: REPLY_D, text: 'Andra boken.' } });
+      // Both D2 messages were tried and are waiting for the provider to come back.
+      await waitFor('D2 messages retried', async () => {
+        const r = await cluster.db.query(`SELECT count(*)::int AS n FROM messages WHERE campaign_id = $1 AND attempts >= 1 AND status IN ('deferred', 'sending', 'queued')`, [id]);
+        return r.rows[0].n === 2 || null;
+      }, 30_000);
+
+      // V answers the D1 message it got: D1's scope, not that of D2's message it has not got.
+      expect((await inbound(V, REPLY_D, 'STOP')).reply).toBe(STOPPED_SV);
+      expect(await optOuts(V)).toEqual([{ tenant_id: tenant.id, book_id: d1, source: 'sms_stop' }]);
+      // U got nothing from this number yet: STOP is honoured tenant-wide, and its pending D2 message is never sent.
+      expect((await inbound(U, REPLY_D, 'STOP')).reply).toBe(STOPPED_SV);
+      expect(await optOuts(U)).toEqual([{ tenant_id: tenant.id, book_id: null, source: 'sms_stop' }]);
+
+      await cluster.sandboxConfig({ failureRate: 0 });
+      await cluster.waitCompleted(tenant.apiKey, id, 60_000);
+      expect((await messageTo(id, U)).status).toBe('opted_out');
+      expect((await cluster.db.query('SELECT error, sent_at FROM messages WHERE campaign_id = $1 AND address = $2', [id, U])).rows[0]).toEqual({
+        error: 'opted out or blocked after the fan-out',
+        sent_at: null,
+      });
+      expect(['sent', 'delivered']).toContain((await messageTo(id, V)).status);
+      expect(await smsLog(U, REPLY_D)).toEqual([STOPPED_SV]);
+    }, 90_000);
+
+    it("a plain STOP to a tenant's own short code is honoured tenant-wide even with no message before it", async () => {
+      expect((await cluster.api('POST', '/v1/senders', tenant.apiKey, { kind: 'short_code', value: '71234', keyword: 'EGEN' })).status).toBe(201);
+      const T = mobile(23);
+      expect((await inbound(T, '71234', 'STOP')).reply).toBe(STOPPED_SV);
+      expect(await optOuts(T)).toEqual([{ tenant_id: tenant.id, book_id: null, source: 'sms_stop' }]);
+    });
+
+    it("a STOP arriving on one tenant's 46elks URL never reads or links another tenant's messages", async () => {
+      const url = elksCallbackUrl(cluster.env.PUBLIC_BASE_URL, cluster.env.ELKS_CALLBACK_SECRET, other.id, 'inbound');
+      const res = await cluster.http('provider-sandbox', 'POST', '/sandbox/inbound', { body: { provider: '46elks', from: X, to: SHARED, body: 'STOP', url, id: 'sreview0001' } });
+      expect(res.body.status).toBe(200);
+      const row = await cluster.db.query(`SELECT tenant_id, message_id, campaign_id, book_id FROM inbound_messages WHERE provider_message_id = 'sreview0001'`);
+      expect(row.rows).toEqual([{ tenant_id: other.id, message_id: null, campaign_id: null, book_id: null }]);
+      expect((await suppressions()).find((s) => s.address === X)).toEqual(expect.objectContaining({ book_id: null }));
+      await cluster.http('provider-sandbox', 'POST', '/sandbox/inbound', { body: { provider: '46elks', from: X, to: SHARED, body: 'START', url } });
+      expect((await suppressions()).map((s) => s.address)).not.toContain(X);
+    });
+
+    it('answers NUL or broken text in an authenticated webhook 400, not 500', async () => {
+      const inboundUrl = cluster.url('status-ingest', `/webhooks/46elks/${tenant.id}/${elksCallbackToken(cluster.env.ELKS_CALLBACK_SECRET, tenant.id)}/inbound`);
+      for (const form of [
+        { id: 'sbad\u00000001', from: V, to: REPLY_D, message: 'hej' },
+        { id: 'sbad0002', from: 'x\u0000', to: REPLY_D, message: 'hej' },
+        { id: 'sbad0003', from: V, to: '\u0000', message: 'hej' },
+      ]) {
+        const r = await fetch(inboundUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+        expect(r.status).toBe(400);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+      }
+      const [m] = (await cluster.db.query(`SELECT id FROM messages WHERE tenant_id = $1 LIMIT 1`, [tenant.id])).rows;
+      const delivery = elksCallbackUrl(cluster.env.PUBLIC_BASE_URL, cluster.env.ELKS_CALLBACK_SECRET, tenant.id, `delivery/${m.id}`);
+      const reports: Record<string, string>[] = [{ id: 's\u0000', status: 'delivered' }, { id: 'sok', status: 'delivered', delivered: '\u0000' }];
+      for (const form of reports) {
+        const r = await fetch(delivery, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+        expect(r.status).toBe(400);
+      }
+    });
   });
 });

@@ -184,6 +184,20 @@ describe('SMS analyze', () => {
     expect(res.body.errors).toEqual([{ field: 'text', reason }]);
   });
 
+  it('refuses a from holding a NUL character with 400 naming it, never 500', async () => {
+    const res = await analyze({ text: 'Hej', from: 'Sko\u0000lan' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body.errors).toEqual([{ field: 'from', reason: 'contains a NUL character or an unpaired surrogate' }]);
+  });
+
+  it('takes as from a registered reply number of 15 digits (16 characters, the E.164 maximum)', async () => {
+    await sender(tenant.id, 'reply_number', '+431234567890123');
+    const res = await analyze({ text: 'Hej', from: '+431234567890123' });
+    expect(res.status).toBe(200);
+    expect(res.body.problems).toEqual([]);
+  });
+
   it('refuses a request without an API key with 401', async () => {
     const res = await cluster.api('POST', '/v1/sms/analyze', undefined, { text: 'Hej' });
     expect(res.status).toBe(401);

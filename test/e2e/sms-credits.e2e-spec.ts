@@ -213,6 +213,48 @@ describe('SMS estimate, rendering and credits', () => {
     expect(await balance(t.apiKey)).toBe(SE_PRICE);
   });
 
+  it('stops, and says why, a campaign whose sender was removed between execute and fan-out', async () => {
+    const t = await cluster.createTenant('Forgetful school', { credit: 10 * SE_PRICE });
+    await cluster.seedContacts(t.apiKey, 3, (i) => ({ externalId: `f${i}`, phone: mobile(120 + i) }));
+    const sender = await cluster.api('POST', '/v1/senders', t.apiKey, { kind: 'alphanumeric', value: 'Tillfallig' });
+    expect(sender.status).toBe(201);
+    const c = await cluster.api('POST', '/v1/campaigns', t.apiKey, { name: 'Orphan', channel: 'sms', audience: { all: true }, sms: { from: 'Tillfallig', text: 'Hej' } });
+    expect(c.status).toBe(201);
+    await cluster.kill('scheduler', 'SIGTERM');
+    expect((await cluster.api('POST', `/v1/campaigns/${c.body.id}/execute`, t.apiKey)).status).toBe(202);
+    expect((await cluster.api('DELETE', `/v1/senders/${sender.body.id}`, t.apiKey)).status).toBe(204);
+    await cluster.startService('scheduler');
+    // Not retried forever (holding its estimate as committed credit): stopped, nothing sent or charged.
+    const done = await cluster.waitCompleted(t.apiKey, c.body.id, 30_000);
+    expect(done.statusReason).toBe('sender_removed');
+    expect(done.counts).toEqual({});
+    expect(await balance(t.apiKey)).toBe(10 * SE_PRICE);
+  });
+
+  it('takes as from a registered reply number of 15 digits (16 characters, the E.164 maximum)', async () => {
+    const t = await cluster.createTenant('Vienna school');
+    expect((await cluster.api('POST', '/v1/senders', t.apiKey, { kind: 'reply_number', value: '+431234567890123' })).status).toBe(201);
+    const c = await cluster.api('POST', '/v1/campaigns', t.apiKey, { name: 'Wien', channel: 'sms', audience: { all: true }, sms: { from: '+431234567890123', text: 'Hallo' } });
+    expect(c.status).toBe(201);
+    expect(c.body.sms.from).toBe('+431234567890123');
+  });
+
+  it('answers bad admin input with 400 problem+json, never 500', async () => {
+    const admin = cluster.env.ADMIN_TOKEN;
+    const nul = await cluster.api('POST', '/v1/admin/tenants', admin, { name: 'Skolan\u0000' });
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(nul.body.errors).toEqual([{ field: 'name', reason: 'contains a NUL character or an unpaired surrogate' }]);
+    const t = await cluster.createTenant('Admin input school', { credit: 0 });
+    const topUp = (body: unknown) => cluster.api('POST', `/v1/admin/tenants/${t.id}/credits`, admin, body);
+    for (const body of [{ amount: '5' }, { amount: 0.5 }, { amount: -1 }, { amount: 1, note: 'x\u0000' }, {}]) {
+      const res = await topUp(body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect(await balance(t.apiKey)).toBe(0);
+  });
+
   it("shows the platform admin a tenant's provider webhook URLs, and the 46elks one is accepted as that tenant's", async () => {
     const t = await cluster.createTenant('Webhook school');
     expect((await cluster.api('GET', `/v1/admin/tenants/${t.id}/webhooks`, t.apiKey)).status).toBe(401);

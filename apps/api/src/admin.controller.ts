@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { topUpSchema, TopUpCredits } from '@utskick/credits';
-import { parseInput } from '@utskick/http';
+import { parseInput, storableText } from '@utskick/http';
 import { AdminGuard, CreateTenant, GetTenantWebhooks } from '@utskick/tenancy';
 import { z } from 'zod';
 
-const createTenantSchema = z.object({ name: z.string().trim().min(1, 'is required').max(200, 'at most 200 characters') });
+const createTenantSchema = z.object({ name: storableText().pipe(z.string().trim().min(1, 'is required').max(200, 'at most 200 characters')) });
 
 @ApiTags('admin')
 @ApiBearerAuth()

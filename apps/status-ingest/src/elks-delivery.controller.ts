@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { loadConfig, statusIngestSchema } from '@utskick/config';
-import { DomainError, isUuid } from '@utskick/http';
+import { DomainError, isUuid, storableText } from '@utskick/http';
 import { elksReport, smsReportEventId, verifyElksCallbackToken } from '@utskick/providers';
 import { StatusEvents } from './status-events';
 
@@ -28,6 +28,11 @@ export class ElksDeliveryController {
     const params = body && typeof body === 'object' ? body : {};
     const status = typeof params.status === 'string' ? params.status.toLowerCase() : '';
     const report = elksReport(status);
+    // The payload is stored as jsonb, which takes no NUL: such a report is a bad request, not a 500.
+    const broken = Object.entries(params).filter(([, v]) => [v].flat().some((x) => typeof x === 'string' && !storableText().safeParse(x).success));
+    if (broken.length) {
+      throw new DomainError('bad_callback', 400, 'The report holds a NUL character or an unpaired surrogate', broken.map(([field]) => ({ field, reason: 'is not storable text' })));
+    }
     if (!isUuid(messageId) || !report || typeof params.id !== 'string' || !params.id) {
       throw new DomainError('bad_callback', 400, 'Not a 46elks delivery report for one of our messages', [
         { field: 'status', reason: `unknown status "${status}"` },

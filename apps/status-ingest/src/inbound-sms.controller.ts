@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { loadConfig, statusIngestSchema } from '@utskick/config';
-import { DomainError, isUuid, ValidationError } from '@utskick/http';
+import { DomainError, isUuid, storableText, ValidationError } from '@utskick/http';
 import { trustedTenantId } from '@utskick/persistence';
 import { verifyElksCallbackToken, verifyTwilioSignature } from '@utskick/providers';
 import { HandleInboundSms } from '@utskick/suppression';
@@ -18,6 +18,9 @@ function fields(form: unknown, names: { id: string; from: string; to: string; te
   const missing = [names.id, names.from, names.to].filter((n) => !value(n)?.trim());
   if (value(names.text) === undefined) missing.push(names.text);
   if (missing.length) throw new ValidationError(missing.map((field) => ({ field, reason: 'is required' })), 'Not an inbound SMS');
+  // The database takes no NUL and no unpaired surrogate: such a field is a bad request, not a 500.
+  const broken = [names.id, names.from, names.to].filter((n) => !storableText().safeParse(f[n]).success);
+  if (broken.length) throw new ValidationError(broken.map((field) => ({ field, reason: 'contains a NUL character or an unpaired surrogate' })), 'Not an inbound SMS');
   return { id: f[names.id], from: f[names.from], to: f[names.to], text: f[names.text] };
 }
 
