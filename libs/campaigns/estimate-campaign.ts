@@ -50,7 +50,7 @@ export async function estimateAudience(db: DataSource | EntityManager, c: Campai
 const CAMPAIGN_COLUMNS = 'id, tenant_id, channel, status, audience, content, address_book_id, reserved_cost, refunded_cost';
 
 /**
- * Before execute: the audience walked as the fan-out will walk it. After: what the ledger holds
+ * Before the fan-out: the audience walked as the fan-out will walk it. After: what the ledger holds
  * (parts and cost of the messages written, less what was refunded).
  */
 @Injectable()
@@ -63,7 +63,8 @@ export class EstimateCampaign {
     if (!c) throw new NotFoundError('Campaign');
     const [t]: { sms_balance: string }[] = await this.ds.query('SELECT sms_balance FROM tenants WHERE id = $1', [input.tenantId]);
     const balance = { amount: Number(t.sms_balance), currency: smsPricing().currency };
-    if (c.status === 'draft') return { ...(await estimateAudience(this.ds, c)), balance };
+    // Until the fan-out starts, nothing is in the ledger yet: the audience is walked as for a draft.
+    if (c.status === 'draft' || c.status === 'queued') return { ...(await estimateAudience(this.ds, c)), balance };
     return { ...(await this.fromLedger(input.tenantId, c)), balance };
   }
 

@@ -1,3 +1,4 @@
+import { checkSmsText } from './check-sms';
 import { optOutText } from './opt-out-text';
 import type { SenderRef } from './types';
 
@@ -22,7 +23,9 @@ describe('optOutText', () => {
   });
 
   it.each([
-    ['override for the locale and kind', alpha, 'fr', { fr: { alphanumeric: '.STOP {shortCode}' } }, '\n.STOP 36608'],
+    ['override for the locale and kind', alpha, 'fr', { fr: { alphanumeric: 'STOP au {shortCode}' } }, '\nSTOP au 36608'],
+    ['an override starting with punctuation is appended as written (the French ".STOP 36608")', alpha, 'fr', { fr: { alphanumeric: '.STOP {shortCode}' } }, '.STOP 36608'],
+    ['an override starting with a space is appended as written', reply, 'en', { en: { reply_number: ' Reply STOP' } }, ' Reply STOP'],
     ['{shortCode} of a short code sender is its own code', short, 'sv', { sv: { short_code: 'STOPP {keyword} till {shortCode}' } }, '\nSTOPP BUTIK till 71123'],
     ['override for another kind does not apply', reply, 'sv', { sv: { alphanumeric: 'x' } }, '\nSvara STOPP för att avsluta'],
     ['override for another locale does not apply', alpha, 'en', { sv: { alphanumeric: 'x' } }, '\nText STOP to 36608 to opt out'],
@@ -30,5 +33,10 @@ describe('optOutText', () => {
     ['unknown sender uses the alphanumeric override', null, 'sv', { sv: { alphanumeric: 'Avsluta: SMS STOPP till {shortCode}' } }, '\nAvsluta: SMS STOPP till 36608'],
   ] as const)('%s', (_name, sender, locale, overrides, text) => {
     expect(optOutText(sender, locale, overrides, '36608')).toBe(text);
+  });
+
+  it('keeps a 149-character French text with ".STOP 36608" in one part', () => {
+    const footer = optOutText(alpha, 'fr', { fr: { alphanumeric: '.STOP {shortCode}' } }, '36608');
+    expect(checkSmsText({ text: 'a'.repeat(149), footer, textCap: 149, maxParts: 10 }).analysis.parts).toBe(1);
   });
 });

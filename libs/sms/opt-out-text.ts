@@ -30,13 +30,16 @@ export const OPT_OUT_SEPARATOR = '\n';
  * kind (an unknown sender cannot take replies, so it gets the text-sender wording pointing at the
  * shared short code); a tenant override for the locale and kind wins over the default.
  * `{shortCode}` is the sender's own code for a short code sender, else the platform's shared one;
- * `{keyword}` is the short code sender's keyword (empty for other kinds).
+ * `{keyword}` is the short code sender's keyword (empty for other kinds). Defaults go on a new line.
  */
 export function optOutText(sender: SenderRef | null, locale: SmsLocale, overrides: OptOutOverrides, sharedShortCode: string): string {
   const kind: SenderKind = sender?.kind ?? 'alphanumeric';
   const override = overrides?.[locale]?.[kind];
-  const wording = override && override.trim() ? override : (DEFAULT_OPT_OUT_TEXTS[locale] ?? DEFAULT_OPT_OUT_TEXTS.sv)[kind];
+  const custom = override && override.trim() ? override : null;
+  const wording = custom ?? (DEFAULT_OPT_OUT_TEXTS[locale] ?? DEFAULT_OPT_OUT_TEXTS.sv)[kind];
+  // A tenant's own wording that starts with punctuation or a space brings its own separator (".STOP 36608").
+  const separator = custom && /^[^\p{L}\p{N}]/u.test(custom) ? '' : OPT_OUT_SEPARATOR;
   const shortCode = sender?.kind === 'short_code' ? sender.value : sharedShortCode;
   const keyword = sender?.kind === 'short_code' ? (sender.keyword ?? '') : '';
-  return OPT_OUT_SEPARATOR + wording.replaceAll('{shortCode}', shortCode).replaceAll('{keyword}', keyword);
+  return separator + wording.replaceAll('{shortCode}', shortCode).replaceAll('{keyword}', keyword);
 }

@@ -7,11 +7,31 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 
-const optOutWording = storableText().pipe(z.string().trim().min(1, 'must not be empty').max(160, 'at most 160 characters'));
+// Not trimmed: wording that starts with punctuation or a space is appended without a line break. null removes it.
+const optOutWording = storableText()
+  .pipe(z.string().max(160, 'at most 160 characters').refine((v) => v.trim().length > 0, 'must not be empty'))
+  .nullable();
 const wordingsBySender = z
   .object({ reply_number: optOutWording, alphanumeric: optOutWording, short_code: optOutWording })
   .partial()
   .strict();
+
+type Wordings = TenantEntity['optOutTexts'];
+
+/** The tenant's wordings with the patch laid over them: named ones replaced, null ones removed, others kept. */
+function mergeWordings(current: Wordings, patch: Partial<Record<string, Partial<Record<string, string | null>>>>): Wordings {
+  const out: Record<string, Record<string, string>> = JSON.parse(JSON.stringify(current ?? {}));
+  for (const [locale, kinds] of Object.entries(patch)) {
+    const merged = { ...(out[locale] ?? {}) };
+    for (const [kind, text] of Object.entries(kinds ?? {})) {
+      if (text === null) delete merged[kind];
+      else if (text !== undefined) merged[kind] = text;
+    }
+    if (Object.keys(merged).length) out[locale] = merged;
+    else delete out[locale];
+  }
+  return out as Wordings;
+}
 
 export const tenantSettingsSchema = z
   .object({
@@ -25,7 +45,10 @@ export const tenantSettingsSchema = z
     /** A cap on the tenant's own text (before the opt-out text), in characters; null for none. */
     smsTextCap: z.number().int('must be a whole number').min(1).max(1600).nullable(),
     smsMaxParts: z.number().int('must be a whole number').min(1).max(20),
-    /** Replaces the default opt-out wording per locale and sender kind; {shortCode} and {keyword} are filled in. */
+    /**
+     * Replaces the default opt-out wording per locale and sender kind ({shortCode} and {keyword} are
+     * filled in); merged into what is set, null removes one.
+     */
     optOutTexts: z.object({ sv: wordingsBySender, en: wordingsBySender, fr: wordingsBySender }).partial().strict(),
     helpText: storableText().pipe(z.string().trim().min(1).max(320, 'at most 320 characters')).nullable(),
   })
@@ -75,11 +98,17 @@ export class UpdateTenantSettings {
   async execute(input: { tenantId: TenantId; body: unknown }): Promise<TenantSettings> {
     const patch = parseInput(tenantSettingsSchema, input.body);
     if (!Object.keys(patch).length) throw new ValidationError([{ field: 'body', reason: 'names no setting to change' }]);
-    const repo = this.ds.getRepository(TenantEntity);
-    const t = await repo.findOneBy({ id: input.tenantId });
-    if (!t) throw new NotFoundError('Tenant');
-    Object.assign(t, patch);
-    return view(await repo.save(t));
+    // Only the named columns are written, under the row lock: concurrent changes to other settings are kept.
+    return this.ds.transaction(async (em) => {
+      const repo = em.getRepository(TenantEntity);
+      const t = await repo.findOne({ where: { id: input.tenantId }, lock: { mode: 'pessimistic_write' } });
+      if (!t) throw new NotFoundError('Tenant');
+      const { optOutTexts, ...rest } = patch;
+      const changes: Partial<TenantEntity> = { ...rest };
+      if (optOutTexts) changes.optOutTexts = mergeWordings(t.optOutTexts, optOutTexts);
+      await repo.update({ id: input.tenantId }, changes);
+      return view({ ...t, ...changes } as TenantEntity);
+    });
   }
 }
 

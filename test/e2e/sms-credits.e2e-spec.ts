@@ -271,4 +271,32 @@ describe('SMS estimate, rendering and credits', () => {
     expect(refused.body.status).toBe(403);
     expect((await cluster.api('GET', '/v1/admin/tenants/0190a0b0-0000-7000-8000-000000000000/webhooks', cluster.env.ADMIN_TOKEN)).status).toBe(404);
   });
+
+  it('sets up like the French product: 149 characters, then ".STOP <short code>", in one part; wording overrides merge', async () => {
+    const t = await cluster.createTenant('Conservatoire', { senders: ['Ecole'] });
+    const settings = (body: unknown) => cluster.api('PATCH', '/v1/settings', t.apiKey, body);
+    expect((await settings({ locale: 'fr', smsTextCap: 149, optOutTexts: { fr: { alphanumeric: '.STOP {shortCode}' } } })).status).toBe(200);
+    // Each PATCH changes what it names: another locale's wording is added, not put in place of the French one.
+    const merged = await settings({ optOutTexts: { en: { reply_number: 'Reply STOP' } } });
+    expect(merged.body.optOutTexts).toEqual({ fr: { alphanumeric: '.STOP {shortCode}' }, en: { reply_number: 'Reply STOP' } });
+    expect((await settings({ optOutTexts: { en: { reply_number: null } } })).body.optOutTexts).toEqual({ fr: { alphanumeric: '.STOP {shortCode}' } });
+    expect((await settings({ optOutTexts: { fr: { alphanumeric: '   ' } } })).status).toBe(400);
+
+    const contact = (await cluster.api('POST', '/v1/contacts', t.apiKey, { externalId: 'eleve', phone: mobile(95) })).body.id;
+    const sender = (await cluster.api('GET', '/v1/senders', t.apiKey)).body.items[0];
+    const book = (await cluster.api('POST', '/v1/address-books', t.apiKey, { name: 'Élèves', senderId: sender.id })).body.id;
+    await cluster.api('POST', `/v1/address-books/${book}/contacts`, t.apiKey, { contactIds: [contact] });
+    const text = 'R'.repeat(149);
+    expect((await cluster.api('POST', '/v1/campaigns', t.apiKey, { name: 'x', channel: 'sms', audience: { addressBookId: book }, sms: { text: text + 'R' } })).status).toBe(400);
+    const c = await cluster.api('POST', '/v1/campaigns', t.apiKey, { name: 'Répét', channel: 'sms', audience: { addressBookId: book }, sms: { text } });
+    expect(c.status).toBe(201);
+    const estimate = await cluster.api('POST', `/v1/campaigns/${c.body.id}/estimate`, t.apiKey);
+    expect(estimate.body).toMatchObject({ recipients: 1, parts: 1, cost: { amount: SE_PRICE } });
+    expect((await cluster.api('POST', `/v1/campaigns/${c.body.id}/execute`, t.apiKey)).status).toBe(202);
+    // Queued and not yet fanned out, the estimate still answers what it will send.
+    expect((await cluster.api('POST', `/v1/campaigns/${c.body.id}/estimate`, t.apiKey)).body).toMatchObject({ recipients: 1, parts: 1 });
+    await cluster.waitCompleted(t.apiKey, c.body.id, 30_000, (x) => x.counts.delivered === 1);
+    const sent = (await cluster.http('provider-sandbox', 'GET', `/sandbox/sms?to=${encodeURIComponent(mobile(95))}`)).body.items;
+    expect(sent).toEqual([expect.objectContaining({ body: `${text}.STOP 72080`, numSegments: 1, from: 'Ecole' })]);
+  });
 });
