@@ -51,6 +51,9 @@ How each figure is produced:
 
 - **Seed time**: a fresh tenant, N contacts (distinct Swedish mobiles \`+4670…\` and e-mail addresses)
   upserted with \`POST /v1/contacts/bulk\`, 10,000 per call, one call at a time.
+- **Estimate / Execute call**: the response times of \`POST /v1/campaigns/{id}/estimate\` and of
+  \`POST …/execute\` (which computes the same estimate for its credit check). The SMS text has a placeholder,
+  so every recipient's text is rendered, counted and priced.
 - **End-to-end**: N / (time from sending \`POST /v1/campaigns/{id}/execute\` until \`GET /v1/campaigns/{id}\`,
   polled every 250 ms, shows \`completed\` with \`counts.delivered === N\`). It covers fan-out, JetStream,
   the worker, the provider submission, the delivery callback and its ingestion into the ledger.
@@ -328,7 +331,7 @@ async function main(): Promise<number> {
 
     const content =
       o.channel === 'sms'
-        ? { sms: { from: 'Utskick', text: 'Benchmark: school starts on Monday at 08:00.' } }
+        ? { sms: { from: 'Utskick', text: 'Benchmark: hej %FIRST_NAME|du%, school starts on Monday at 08:00.' } }
         : { email: { subject: 'Benchmark', text: 'Hej! Här är nyheterna.', html: '<p>Hej! Här är nyheterna.</p>' } };
     const created = await http<{ id: string }>('POST', `${o.api}/v1/campaigns`, apiKey, {
       name: `bench ${o.channel} ${N}`,
@@ -339,10 +342,21 @@ async function main(): Promise<number> {
     expectStatus('create campaign', created, 201);
     const campaignId = created.body.id;
 
+    const estimateStart = performance.now();
+    const estimate = await http<{ recipients: number; parts: number; cost: { amount: number; currency: string } }>(
+      'POST',
+      `${o.api}/v1/campaigns/${campaignId}/estimate`,
+      apiKey,
+    );
+    expectStatus('estimate campaign', estimate, 200);
+    const estimateMs = performance.now() - estimateStart;
+    log(`estimated in ${fmtInt(estimateMs)} ms: ${JSON.stringify(estimate.body)}`);
+
     log(`executing campaign ${campaignId}`);
     const t0 = performance.now();
     const deadline = t0 + o.timeoutS * 1000;
     expectStatus('execute campaign', await http('POST', `${o.api}/v1/campaigns/${campaignId}/execute`, apiKey), 202);
+    const executeCallMs = performance.now() - t0;
 
     let last: { status: string; counts: Record<string, number> } | undefined;
     let completedMs: number | undefined;
@@ -404,6 +418,9 @@ async function main(): Promise<number> {
       channel: o.channel,
       recipients: N,
       seedS: seedMs / 1000,
+      estimateMs,
+      estimate: estimate.body,
+      executeCallMs,
       completedS: (completedMs ?? doneMs) / 1000,
       doneS: doneMs / 1000,
       rate: N / (doneMs / 1000),
@@ -431,6 +448,8 @@ async function main(): Promise<number> {
       ['Channel', result.channel],
       ['Recipients', fmtInt(N)],
       ['Seed time', `${fmt1(result.seedS)} s (${fmtInt(N / result.seedS)} contacts/s)`],
+      ['Estimate', `${fmtInt(result.estimateMs)} ms (${fmtInt(result.estimate.recipients)} recipients, ${fmtInt(result.estimate.parts)} parts, ${fmtInt(result.estimate.cost.amount)} ${result.estimate.cost.currency} minor units)`],
+      ['Execute call', `${fmtInt(result.executeCallMs)} ms (the same estimate under the tenant's lock, for the credit check)`],
       ['Execute → all delivered', `${fmt1(result.doneS)} s (campaign \`completed\` at ${fmt1(result.completedS)} s)`],
       ['End-to-end', `**${fmtInt(result.rate)} messages/s**`],
       ['Execute → provider-accepted', `p50 ${ms(result.p50)} ms, p99 ${ms(result.p99)} ms (last at ${ms(result.lastSent)} ms; ${fmtInt(result.withSent)} of ${fmtInt(L.total)} rows with sent_at)`],

@@ -1,5 +1,4 @@
-import { Pool } from 'undici';
-import { currentTraceHeaders } from '@utskick/observability';
+import { FormApiClient } from './form-api-client';
 import { RetryableProviderError, SubmitResult } from './send-result';
 import { PolledSmsStatus, SmsStatusSource } from './sms-provider';
 import { elksReport, elksSubmitVerdict, SmsReport } from './sms-status-codes';
@@ -23,24 +22,20 @@ export interface ElksSubmission {
 /** 46elks' SMS API: form POST /a1/sms with Basic auth; reports come to `whendelivered`. */
 export class ElksProvider implements SmsStatusSource {
   readonly name = '46elks';
-  private readonly pool: Pool;
-  private readonly auth: string;
+  private readonly http: FormApiClient;
   private readonly path: string;
 
   constructor(
     readonly account: ElksAccount,
     connections: number,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
-    const base = new URL(account.baseUrl);
-    this.pool = new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-    this.auth = 'Basic ' + Buffer.from(`${account.username}:${account.password}`).toString('base64');
-    this.path = `${base.pathname.replace(/\/$/, '')}/a1/sms`;
+    this.http = new FormApiClient('46elks', account.baseUrl, account.username, account.password, connections, timeoutMs);
+    this.path = `${this.http.basePath}/a1/sms`;
   }
 
   async submit(msg: ElksSubmission): Promise<SubmitResult> {
-    const body = new URLSearchParams({ from: msg.from, to: msg.to, message: msg.message, whendelivered: msg.whendelivered }).toString();
-    const res = await this.request('POST', this.path, body);
+    const res = await this.http.request('POST', this.path, { from: msg.from, to: msg.to, message: msg.message, whendelivered: msg.whendelivered });
     if (res.statusCode === 200 || res.statusCode === 201) {
       const json = parseJson(res.text);
       if (typeof json.id !== 'string' || !json.id) throw new RetryableProviderError('46elks: accepted without an id');
@@ -53,7 +48,7 @@ export class ElksProvider implements SmsStatusSource {
 
   /** GET /a1/sms/{id}: the message's current status. */
   async fetchStatus(providerMessageId: string): Promise<PolledSmsStatus | null> {
-    const res = await this.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}`);
+    const res = await this.http.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}`);
     if (res.statusCode === 404) return null;
     const json = parseJson(res.text);
     if (res.statusCode !== 200 || typeof json.status !== 'string') {
@@ -71,29 +66,8 @@ export class ElksProvider implements SmsStatusSource {
     return elksReport(polled.status);
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
-  }
-
-  private async request(method: 'GET' | 'POST', path: string, body?: string) {
-    try {
-      const res = await this.pool.request({
-        method,
-        path,
-        headers: {
-          authorization: this.auth,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-          ...currentTraceHeaders(),
-        },
-        body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      return { statusCode: res.statusCode, headers: res.headers, text: await res.body.text() };
-    } catch (err) {
-      throw new RetryableProviderError(`46elks: ${(err as Error).message}`);
-    }
+  close(): Promise<void> {
+    return this.http.close();
   }
 }
 

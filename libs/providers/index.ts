@@ -9,3 +9,4 @@ export * from './elks-callback-token';
 export * from './sms-status-codes';
 export * from './sms-provider';
 export * from './elks.provider';
+export * from './form-api-client';

@@ -1,5 +1,4 @@
-import { Pool } from 'undici';
-import { currentTraceHeaders } from '@utskick/observability';
+import { FormApiClient } from './form-api-client';
 import { RetryableProviderError, SubmitResult } from './send-result';
 import { PolledSmsStatus, SmsStatusSource } from './sms-provider';
 import { SmsReport, twilioReport, twilioSubmitVerdict } from './sms-status-codes';
@@ -21,31 +20,27 @@ export interface SmsSubmission {
 /** Twilio's Messages API: form POST with Basic auth, StatusCallback carrying our message id. */
 export class TwilioProvider implements SmsStatusSource {
   readonly name = 'twilio';
-  private readonly pool: Pool;
-  private readonly auth: string;
+  private readonly http: FormApiClient;
   private readonly path: string;
 
   constructor(
     readonly account: TwilioAccount,
     connections: number,
-    private readonly timeoutMs: number,
+    timeoutMs: number,
   ) {
-    const base = new URL(account.baseUrl);
-    this.pool = new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-    this.auth = 'Basic ' + Buffer.from(`${account.sid}:${account.authToken}`).toString('base64');
-    this.path = `${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages`;
+    this.http = new FormApiClient('twilio', account.baseUrl, account.sid, account.authToken, connections, timeoutMs);
+    this.path = `${this.http.basePath}/2010-04-01/Accounts/${encodeURIComponent(account.sid)}/Messages`;
   }
 
   async submit(msg: SmsSubmission): Promise<SubmitResult> {
-    const body = new URLSearchParams({
+    const res = await this.http.request('POST', `${this.path}.json`, {
       To: msg.to,
       From: msg.from,
       Body: msg.body,
       StatusCallback: msg.statusCallback,
       // Never let the provider re-encode behind the estimate's back.
       SmartEncoded: 'false',
-    }).toString();
-    const res = await this.request('POST', `${this.path}.json`, body);
+    });
     const json = parseJson<{ sid?: string; code?: number; message?: string }>(res.text);
     if (res.statusCode === 200 || res.statusCode === 201) {
       if (!json.sid) throw new RetryableProviderError('twilio: accepted without a sid');
@@ -58,7 +53,7 @@ export class TwilioProvider implements SmsStatusSource {
 
   /** The Message resource: its current status and error code. */
   async fetchStatus(providerMessageId: string): Promise<PolledSmsStatus | null> {
-    const res = await this.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}.json`);
+    const res = await this.http.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}.json`);
     if (res.statusCode === 404) return null;
     const json = parseJson<{ sid?: string; status?: string; error_code?: number | string | null; message?: string }>(res.text);
     if (res.statusCode !== 200 || typeof json.status !== 'string') {
@@ -72,29 +67,8 @@ export class TwilioProvider implements SmsStatusSource {
     return twilioReport(polled.status, polled.errorCode);
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
-  }
-
-  private async request(method: 'GET' | 'POST', path: string, body?: string) {
-    try {
-      const res = await this.pool.request({
-        method,
-        path,
-        headers: {
-          authorization: this.auth,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-          ...currentTraceHeaders(),
-        },
-        body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      return { statusCode: res.statusCode, headers: res.headers, text: await res.body.text() };
-    } catch (err) {
-      throw new RetryableProviderError(`twilio: ${(err as Error).message}`);
-    }
+  close(): Promise<void> {
+    return this.http.close();
   }
 }
 
