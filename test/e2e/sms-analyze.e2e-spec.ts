@@ -125,7 +125,7 @@ describe('SMS analyze', () => {
     const replyBook = await book(t.id, 'Parents', await sender(t.id, 'reply_number', '+33612345678'));
     const textBook = await book(t.id, 'Info', await sender(t.id, 'alphanumeric', 'Lycee'));
     expect((await analyze({ text: 'Bonjour', addressBookId: replyBook }, t.apiKey)).body.footer).toBe('\nRépondez STOP pour vous désabonner');
-    expect((await analyze({ text: 'Bonjour', addressBookId: textBook }, t.apiKey)).body.footer).toBe('\n.STOP 72080');
+    expect((await analyze({ text: 'Bonjour', addressBookId: textBook }, t.apiKey)).body.footer).toBe('.STOP 72080');
   });
 
   it("reports text over the tenant's cap: 150 refused, 149 not", async () => {
