@@ -10,7 +10,7 @@ import { clusterEnv, randomSecret, SERVICE_NAMES, SERVICES, spawnService, stopPr
 
 const root = join(__dirname, '..', '..');
 const secretsFile = join(root, '.utskick', 'dev-secrets.json');
-const SECRET_NAMES = ['ADMIN_TOKEN', 'SANDBOX_AUTH_TOKEN', 'SANDBOX_WEBHOOK_SECRET', 'VERP_SECRET', 'ELKS_CALLBACK_SECRET'];
+const SECRET_NAMES = ['ADMIN_TOKEN', 'SANDBOX_AUTH_TOKEN', 'SANDBOX_WEBHOOK_SECRET', 'VERP_SECRET', 'ELKS_CALLBACK_SECRET', 'LINK_SECRET', 'DOMAIN_KEY_SECRET'];
 
 function secrets(): Record<string, string> {
   const stored: Record<string, string> = existsSync(secretsFile) ? JSON.parse(readFileSync(secretsFile, 'utf8')) : {};

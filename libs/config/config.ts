@@ -97,6 +97,16 @@ export const smsSchema = z.object({
 });
 export type SmsConfig = z.infer<typeof smsSchema>;
 
+/** Keys of the e-mail channel: signed links in mails and pages, and DKIM private keys at rest. */
+export const emailSecretsSchema = z.object({
+  /** HMAC key of unsubscribe, re-subscribe and confirmation link tokens. */
+  LINK_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** Encrypts each sending domain's DKIM private key in the database (AES-256-GCM). */
+  DOMAIN_KEY_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+});
+export type EmailSecretsConfig = z.infer<typeof emailSecretsSchema>;
+
 export const schedulerSchema = z.object({
   SCHEDULER_PORT: port(3002),
   FANOUT_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(5000),

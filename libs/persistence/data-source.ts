@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { ENTITIES } from './entities/entities';
 import { InitialLedger1764000000000 } from './migrations/1764000000000-initial-ledger';
 import { SmsDoneRight1765000000000 } from './migrations/1765000000000-sms-done-right';
+import { EmailDoneRight1766000000000 } from './migrations/1766000000000-email-done-right';
 
-export const MIGRATIONS = [InitialLedger1764000000000, SmsDoneRight1765000000000];
+export const MIGRATIONS = [InitialLedger1764000000000, SmsDoneRight1765000000000, EmailDoneRight1766000000000];
 
 /** Arbitrary constant key of the advisory lock that serialises migrations across services starting together. */
 const MIGRATION_LOCK_KEY = 7_301_944_201;

@@ -49,6 +49,8 @@ export class TestCluster {
       SANDBOX_WEBHOOK_SECRET: randomSecret(),
       VERP_SECRET: randomSecret(),
       ELKS_CALLBACK_SECRET: randomSecret(),
+      LINK_SECRET: randomSecret(),
+      DOMAIN_KEY_SECRET: randomSecret(),
     };
     const env = clusterEnv(ports, secrets, {
       DATABASE_URL: names.databaseUrl,

@@ -21,6 +21,7 @@ export class TenantEntity {
   @Column('int', { name: 'sms_max_parts', default: 10 }) smsMaxParts!: number;
   @Column('jsonb', { name: 'opt_out_texts', default: {} }) optOutTexts!: Partial<Record<'sv' | 'en' | 'fr', Partial<Record<'alphanumeric' | 'short_code' | 'reply_number', string>>>>;
   @Column('text', { name: 'help_text', nullable: true }) helpText!: string | null;
+  @Column('boolean', { name: 'require_confirmed_email', default: false }) requireConfirmedEmail!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
@@ -127,6 +128,7 @@ export class SuppressionEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('uuid', { name: 'book_id', nullable: true }) bookId!: string | null;
   @Column('text', { name: 'created_by_address', nullable: true }) createdByAddress!: string | null;
+  @Column('text', { nullable: true }) detail!: string | null;
 }
 
 export type SenderKind = 'alphanumeric' | 'short_code' | 'reply_number';
@@ -203,7 +205,47 @@ export class InboundMessageEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
+export type EmailAddressStatus = 'unconfirmed' | 'confirmation_requested' | 'confirmed' | 'problem';
+export type EmailProblem = 'bounced' | 'spam' | 'unsubscribed' | 'blocked' | 'invalid';
+
+@Entity('email_addresses')
+export class EmailAddressEntity {
+  @PrimaryColumn('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @PrimaryColumn('text') address!: string;
+  @Column('text') status!: EmailAddressStatus;
+  @Column('text', { nullable: true }) problem!: EmailProblem | null;
+  @Column('text', { name: 'problem_source', nullable: true }) problemSource!: string | null;
+  @Column('timestamptz', { name: 'confirmation_requested_at', nullable: true }) confirmationRequestedAt!: Date | null;
+  @Column('timestamptz', { name: 'confirmed_at', nullable: true }) confirmedAt!: Date | null;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+}
+
+@Entity('sending_domains')
+export class SendingDomainEntity {
+  @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('text') domain!: string;
+  @Column('text', { name: 'dkim_selector' }) dkimSelector!: string;
+  @Column('text', { name: 'dkim_public_key' }) dkimPublicKey!: string;
+  @Column('text', { name: 'dkim_private_key_enc' }) dkimPrivateKeyEnc!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}
+
+@Entity('email_layouts')
+export class EmailLayoutEntity {
+  @PrimaryColumn('uuid', { default: () => 'uuid_v7()' }) id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('text') name!: string;
+  @Column('text', { nullable: true }) html!: string | null;
+  @Column('text', { nullable: true }) text!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
 export const ENTITIES = [
+  EmailAddressEntity,
+  SendingDomainEntity,
+  EmailLayoutEntity,
   SenderEntity,
   AddressBookEntity,
   AddressBookContactEntity,
