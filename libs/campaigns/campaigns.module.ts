@@ -9,6 +9,7 @@ import { FanOutCampaign } from './fan-out-campaign';
 import { GetCampaign, ListCampaigns } from './get-campaign';
 import { ListCampaignMessages } from './list-campaign-messages';
 import { CompleteCampaigns, FindDueCampaigns, SweepStaleMessages } from './release-campaigns';
+import { RequestEmailConfirmation } from './request-email-confirmation';
 
 const useCases = [
   CreateCampaign,
@@ -21,6 +22,7 @@ const useCases = [
   FindDueCampaigns,
   CompleteCampaigns,
   SweepStaleMessages,
+  RequestEmailConfirmation,
 ];
 
 @Module({

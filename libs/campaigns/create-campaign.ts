@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { loadConfig, smsSchema } from '@utskick/config';
 import { ContactsRepository } from '@utskick/contacts';
+import { checkEmailTemplates } from '@utskick/email';
 import { FieldError, parseInput, ValidationError } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { checkSmsText, loadSmsFraming } from '@utskick/sms';
@@ -11,7 +12,8 @@ import { CampaignsRepository, toCampaignView } from './campaigns.repository';
 /**
  * A draft campaign. Named contacts and the address book must be the tenant's own; an SMS goes
  * from one of the tenant's registered senders (or the book's), and its text is checked as it will
- * be sent: placeholders, the tenant's length cap, and parts with the book's opt-out text.
+ * be sent: placeholders, the tenant's length cap, and parts with the book's opt-out text. An
+ * e-mail's subject, text and HTML hold only known placeholders, and its layout is the tenant's own.
  */
 @Injectable()
 export class CreateCampaign {
@@ -55,7 +57,19 @@ export class CreateCampaign {
         const [book] = await this.ds.query('SELECT id FROM address_books WHERE tenant_id = $1 AND id = $2', [input.tenantId, bookId]);
         if (!book) throw new ValidationError([{ field: 'audience.addressBookId', reason: 'no such address book' }]);
       }
-      content = { email: data.email };
+      const email = data.email;
+      const unknown = checkEmailTemplates([
+        { field: 'email.subject', source: email.subject },
+        { field: 'email.text', source: email.text },
+        { field: 'email.html', source: email.html },
+      ]);
+      if (unknown.length) throw new ValidationError(unknown, 'The e-mail names placeholders that do not exist');
+      if (email.layoutId) {
+        email.layoutId = email.layoutId.toLowerCase();
+        const [layout] = await this.ds.query('SELECT id FROM email_layouts WHERE tenant_id = $1 AND id = $2', [input.tenantId, email.layoutId]);
+        if (!layout) throw new ValidationError([{ field: 'email.layoutId', reason: 'no such layout' }]);
+      }
+      content = { email };
     }
     const saved = await this.campaigns.repo.save(
       this.campaigns.repo.create({

@@ -131,6 +131,17 @@ export class FanOutCampaign {
         recipients.map((r) => r.cost),
       ],
     );
+    if (plan.email?.confirmationRequest) {
+      // Unconfirmed → Confirmation requested, for the addresses this batch writes to.
+      await em.query(
+        `INSERT INTO email_addresses (tenant_id, address, status, confirmation_requested_at, updated_at)
+         SELECT $1, m.address, 'confirmation_requested', now(), now() FROM messages m
+          WHERE m.tenant_id = $1 AND m.id = ANY($2::uuid[]) AND m.status = 'queued'
+         ON CONFLICT (tenant_id, address) DO UPDATE SET status = 'confirmation_requested', confirmation_requested_at = now(), updated_at = now()
+          WHERE email_addresses.status = 'unconfirmed'`,
+        [plan.tenantId, inserted.map((r) => r.id)],
+      );
+    }
     // The batch pays for exactly the rows it wrote, in the same transaction (contracts.md).
     const cost = inserted.reduce((sum, r) => sum + Number(r.cost ?? 0), 0);
     if (!(await reserveCredit(em, plan.tenantId, campaignId, cost))) throw new InsufficientCredit(cost);

@@ -9,3 +9,5 @@ export * from './release-campaigns';
 export * from './campaigns.module';
 export * from './estimate-campaign';
 export * from './resolve-audience';
+export * from './request-email-confirmation';
+export * from './preview-email';

@@ -13,6 +13,12 @@ export interface SendPlan {
   audience: Audience;
   bookId: string | null;
   sms: { template: Template; footer: string; from: string; provider: string; prices: PriceTable } | null;
+  email: {
+    /** Bulk (marketing) mail of a tenant that requires confirmed addresses: others are skipped `unconfirmed`. */
+    confirmedOnly: boolean;
+    /** A confirmation request: only Unconfirmed addresses are in its audience at all. */
+    confirmationRequest: boolean;
+  } | null;
 }
 
 /** One recipient as the fan-out would write it: a skip status, or `queued` with its SMS, parts and cost. */
@@ -30,7 +36,7 @@ export interface CampaignRow {
   tenant_id: string;
   channel: 'sms' | 'email';
   audience: Audience;
-  content: { sms?: SmsContent };
+  content: { sms?: SmsContent; email?: { marketing?: boolean; kind?: string } };
   address_book_id: string | null;
 }
 
@@ -41,7 +47,19 @@ let sharedShortCode: string | undefined;
 
 export async function loadSendPlan(db: DataSource | EntityManager, c: CampaignRow): Promise<SendPlan> {
   const tenantId = c.tenant_id as TenantId;
-  const plan: SendPlan = { tenantId, campaignId: c.id, channel: c.channel, audience: c.audience, bookId: c.address_book_id, sms: null };
+  const plan: SendPlan = { tenantId, campaignId: c.id, channel: c.channel, audience: c.audience, bookId: c.address_book_id, sms: null, email: null };
+  if (c.channel === 'email') {
+    const confirmationRequest = c.content.email?.kind === 'confirmation';
+    const [t]: { require_confirmed_email: boolean; book_marketing: boolean | null }[] = await db.query(
+      `SELECT t.require_confirmed_email, b.marketing AS book_marketing FROM tenants t
+         LEFT JOIN address_books b ON b.tenant_id = t.id AND b.id = $2 WHERE t.id = $1`,
+      [tenantId, c.address_book_id],
+    );
+    // Transactional mail (a non-marketing campaign or book) goes to unconfirmed addresses too.
+    const marketing = c.content.email?.marketing !== false && t.book_marketing !== false;
+    plan.email = { confirmedOnly: !confirmationRequest && marketing && t.require_confirmed_email, confirmationRequest };
+    return plan;
+  }
   if (c.channel !== 'sms' || !c.content.sms) return plan;
   sharedShortCode ??= loadConfig(smsSchema).SHARED_SHORT_CODE;
   const framing = await loadSmsFraming(db, tenantId, { from: c.content.sms.from, addressBookId: c.address_book_id ?? undefined }, sharedShortCode);
@@ -84,11 +102,22 @@ export async function resolveAudienceBatch(
   const ids = 'contactIds' in plan.audience ? plan.audience.contactIds : null;
   const bookAudience = 'addressBookId' in plan.audience ? plan.audience.addressBookId : null;
   // A book audience is read through its membership (primary key order), not by scanning every contact.
+  // A confirmation request goes to Unconfirmed addresses only (no row, or status unconfirmed).
+  const onlyUnconfirmed = plan.email?.confirmationRequest
+    ? `AND NOT EXISTS (SELECT 1 FROM email_addresses ea WHERE ea.tenant_id = c.tenant_id AND ea.address = lower(btrim(c.email)) AND ea.status <> 'unconfirmed')`
+    : '';
   const source = bookAudience
     ? `FROM address_book_contacts b JOIN contacts c ON c.id = b.contact_id AND c.tenant_id = b.tenant_id
         WHERE b.tenant_id = $1 AND b.book_id = $7 AND ($3::uuid IS NULL OR b.contact_id > $3)
-          AND ($5::uuid[] IS NULL OR c.id = ANY($5::uuid[])) ORDER BY b.contact_id`
-    : `FROM contacts c WHERE c.tenant_id = $1 AND ($3::uuid IS NULL OR c.id > $3) AND ($5::uuid[] IS NULL OR c.id = ANY($5::uuid[])) ORDER BY c.id`;
+          AND ($5::uuid[] IS NULL OR c.id = ANY($5::uuid[])) ${onlyUnconfirmed} ORDER BY b.contact_id`
+    : `FROM contacts c WHERE c.tenant_id = $1 AND ($3::uuid IS NULL OR c.id > $3) AND ($5::uuid[] IS NULL OR c.id = ANY($5::uuid[])) ${onlyUnconfirmed} ORDER BY c.id`;
+  // E-mail address status of this tenant: a Problem blocks (an unsubscribe as opted_out, the rest as
+  // suppressed); a tenant requiring confirmation skips bulk mail to addresses not Confirmed.
+  const emailRules = plan.email
+    ? `WHEN ea.problem = 'unsubscribed' THEN 'opted_out'
+       WHEN ea.status = 'problem' THEN 'suppressed'
+       ${plan.email.confirmedOnly ? `WHEN ea.status IS DISTINCT FROM 'confirmed' THEN 'unconfirmed'` : ''}`
+    : '';
   const rows: { contact_id: string; address: string | null; status: string; first_name: string | null; last_name: string | null }[] = await db.query(
     `WITH picked AS (
        SELECT c.id AS contact_id, c.first_name, c.last_name, ${address} AS address, ${unusable} AS unusable
@@ -104,8 +133,10 @@ export async function resolveAudienceBatch(
                  WHEN EXISTS (SELECT 1 FROM opt_outs o WHERE o.tenant_id = $1 AND o.channel = $6 AND o.address = r.address
                                 AND (o.book_id IS NULL OR o.book_id = $7)) THEN 'opted_out'
                  WHEN EXISTS (SELECT 1 FROM suppressions s WHERE s.channel = $6 AND s.address = r.address) THEN 'suppressed'
+                 ${emailRules}
                  ELSE 'queued' END AS status
-       FROM ranked r ORDER BY r.contact_id`,
+       FROM ranked r ${plan.email ? 'LEFT JOIN email_addresses ea ON ea.tenant_id = $1 AND ea.address = r.address' : ''}
+      ORDER BY r.contact_id`,
     [plan.tenantId, plan.campaignId, cursor, size, ids, plan.channel, plan.bookId ?? bookAudience],
   );
   const partsOf = new Map<string, number>();

@@ -107,6 +107,12 @@ export const emailSecretsSchema = z.object({
 });
 export type EmailSecretsConfig = z.infer<typeof emailSecretsSchema>;
 
+/** What a tenant's sending domain is told to publish. */
+export const sendingDomainSchema = z.object({
+  /** The platform's SPF record a tenant's SPF includes. */
+  SPF_INCLUDE: z.string().regex(/^[a-z0-9_.-]+$/i, 'a domain name').default('_spf.utskick.test'),
+});
+
 export const schedulerSchema = z.object({
   SCHEDULER_PORT: port(3002),
   FANOUT_BATCH_SIZE: z.coerce.number().int().min(1).max(20000).default(5000),
@@ -174,6 +180,10 @@ export const emailProviderSchema = z.object({
   /** Domain of the VERP Return-Path bounces+<id>.<hmac>@<domain>. */
   VERP_DOMAIN: z.string().default('bounces.utskick.test'),
   VERP_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** A recipient's server answering 4xx (soft bounce) is retried this long after queueing, then the message is `bounced`. */
+  EMAIL_SOFT_BOUNCE_WINDOW_MS: z.coerce.number().int().min(1000).default(5 * 24 * 3600 * 1000),
+  /** The longest pause between two tries of a soft-bounced message. */
+  EMAIL_SOFT_BOUNCE_RETRY_MAX_MS: z.coerce.number().int().min(10).default(30 * 60 * 1000),
 });
 
 export const statusIngestSchema = z.object({
@@ -184,6 +194,15 @@ export const statusIngestSchema = z.object({
   /** Key of the sandbox's e-mail event webhook signature (HMAC-SHA256). */
   SANDBOX_WEBHOOK_SECRET: z.string().optional(),
   ...elksSchema,
+  /** Bounce mail (RFC 3464 reports to VERP addresses) over SMTP; listens only when VERP_SECRET is set. */
+  STATUS_INGEST_SMTP_PORT: port(2526),
+  VERP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** SendGrid's Signed Event Webhook verification key (base64 DER, as SendGrid shows it); unset: the webhook answers 403. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(40, 'the base64 public key SendGrid shows').optional(),
+  /** Comma-separated SNS topic ARNs accepted at /webhooks/ses; unset: any topic whose message SNS signed. */
+  SES_SNS_TOPIC_ARNS: z.string().optional(),
+  /** Tests only: answer this PEM for every SNS certificate URL (the signature is still checked in full). */
+  SNS_CERT_PEM_FILE: z.string().optional(),
   INGEST_BATCH_MAX: z.coerce.number().int().min(1).default(1000),
   INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(0).default(5),
 });

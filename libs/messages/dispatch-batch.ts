@@ -2,9 +2,9 @@ import { WorkerConfig } from '@utskick/config';
 import { hostname } from 'node:os';
 import { ack, drop, Job, Outcome, retry, SendJob } from '@utskick/messaging';
 import { leaseExpired, messagesFailed, messagesSent, providerLatency, logger } from '@utskick/observability';
-import { isBreakerOpenError, RetryableProviderError, SubmitResult } from '@utskick/providers';
+import { AddressEffect, isBreakerOpenError, RetryableProviderError, SubmitResult } from '@utskick/providers';
 import { DataSource } from 'typeorm';
-import { ClaimedMessage, MessageLedger, SendRecord } from './message-ledger';
+import { ClaimedMessage, MessageAddressEffect, MessageLedger, SendRecord } from './message-ledger';
 
 /** Sends one claimed message through its provider (behind that provider's breaker); throws when worth retrying. */
 export interface ChannelSender<C> {
@@ -24,6 +24,18 @@ export interface DispatchOptions {
   validityMs: number;
   /** The provider adapter's own request deadline: a send must finish inside the claim's lease. */
   providerTimeoutMs: number;
+  /**
+   * Soft bounces (the recipient's side answered "try later"): retried with back-off up to
+   * `retryMaxMs` apart for `windowMs` after the message was queued, then `expiredStatus`.
+   * Only the e-mail channel has them; unset, they expire like any retry (validityMs, failed).
+   */
+  softBounce?: SoftBounceOptions;
+}
+
+export interface SoftBounceOptions {
+  windowMs: number;
+  expiredStatus: 'bounced' | 'failed';
+  retryMaxMs: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -56,8 +68,9 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number): numbe
 }
 
 /** Dispatch settings of a worker app from its validated configuration; `concurrency` is its provider pool size. */
-export function dispatchOptions(app: string, w: WorkerConfig, concurrency: number): DispatchOptions {
+export function dispatchOptions(app: string, w: WorkerConfig, concurrency: number, softBounce?: SoftBounceOptions): DispatchOptions {
   return {
+    softBounce,
     workerId: `${app}@${hostname()}:${process.pid}`,
     leaseMs: w.CLAIM_LEASE_MS,
     concurrency,
@@ -109,7 +122,7 @@ export class DispatchBatch<C> {
     }
     const contents = await this.contents([...new Set(claimed.map((m) => m.campaignId))]);
 
-    const results = new Map<string, { record: SendRecord; outcome: Outcome; notMobile?: boolean }>();
+    const results = new Map<string, { record: SendRecord; outcome: Outcome; notMobile?: boolean; addressEffect?: AddressEffect }>();
     await Promise.all(
       claimed.map(async (m) => {
         const provider = this.sender.providerFor(m);
@@ -132,6 +145,10 @@ export class DispatchBatch<C> {
     );
     await this.record([...results.values()].map((r) => r.record));
     await this.markNotMobile(claimed.filter((m) => results.get(m.id)?.notMobile));
+    await this.applyAddressEffects(claimed.flatMap((m) => {
+      const effect = results.get(m.id)?.addressEffect;
+      return effect ? [{ ...effect, tenantId: m.tenantId, address: m.address }] : [];
+    }));
     if (claimed.length) this.log.debug({ jobs: jobs.length, claimed: claimed.length }, 'batch dispatched');
     // A job whose row was not claimable (already sent, or claimed by a live worker) is done here;
     // one that names no message of ours is dropped.
@@ -165,7 +182,21 @@ export class DispatchBatch<C> {
     }
   }
 
-  private async sendOne(m: ClaimedMessage, provider: string, content: C): Promise<{ record: SendRecord; outcome: Outcome; notMobile?: boolean }> {
+  /** Best effort, as markNotMobile: the bounce is recorded either way. */
+  private async applyAddressEffects(effects: MessageAddressEffect[]): Promise<void> {
+    if (!effects.length) return;
+    try {
+      await this.ledger.applyAddressEffects(effects);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, messages: effects.length }, 'recording address effects failed');
+    }
+  }
+
+  private async sendOne(
+    m: ClaimedMessage,
+    provider: string,
+    content: C,
+  ): Promise<{ record: SendRecord; outcome: Outcome; notMobile?: boolean; addressEffect?: AddressEffect }> {
     const labels = { channel: this.sender.channel, provider };
     const started = process.hrtime.bigint();
     try {
@@ -175,11 +206,16 @@ export class DispatchBatch<C> {
         messagesSent.inc(labels);
         return { record: { id: m.id, attempts: m.attempts, status: 'sent', provider, providerMessageId: result.providerMessageId, acceptedAt: new Date() }, outcome: ack() };
       }
+      if (result.kind === 'deferred') {
+        messagesFailed.inc({ ...labels, kind: 'soft_bounce' });
+        return this.softBounce(m, provider, result.error, result.retryAfterMs);
+      }
       messagesFailed.inc({ ...labels, kind: 'rejected' });
       return {
         record: { id: m.id, attempts: m.attempts, status: result.status, provider, error: result.error },
         outcome: drop(result.error),
         notMobile: result.markNotMobile,
+        addressEffect: result.addressEffect,
       };
     } catch (err) {
       const open = isBreakerOpenError(err);
@@ -198,6 +234,17 @@ export class DispatchBatch<C> {
       }
       return { record: { id: m.id, attempts: m.attempts, status: 'deferred', provider, error, retryInMs: delay }, outcome: retry(delay, error) };
     }
+  }
+
+  /** A soft bounce waits (deferred, next_attempt_at) and is tried again, until its window closes. */
+  private softBounce(m: ClaimedMessage, provider: string, error: string, retryAfterMs?: number): { record: SendRecord; outcome: Outcome } {
+    const sb = this.opts.softBounce ?? { windowMs: this.opts.validityMs, expiredStatus: 'failed' as const, retryMaxMs: this.opts.retryMaxMs };
+    const delay = Math.max(retryAfterMs ?? 0, backoffMs(m.attempts, this.opts.retryBaseMs, sb.retryMaxMs));
+    if (Date.now() + delay > m.createdAt.getTime() + sb.windowMs) {
+      const expired = `soft bounce past its window: ${error}`;
+      return { record: { id: m.id, attempts: m.attempts, status: sb.expiredStatus, provider, error: expired }, outcome: drop(expired) };
+    }
+    return { record: { id: m.id, attempts: m.attempts, status: 'deferred', provider, error, retryInMs: delay }, outcome: retry(delay, error) };
   }
 
   private async contents(campaignIds: string[]): Promise<Map<string, C>> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sqlRows } from '@utskick/persistence';
+import { AddressEffect } from '@utskick/providers';
 import { DataSource, EntityManager } from 'typeorm';
 import { canTransition, isMessageStatus, MessageStatus } from './message-status';
 
@@ -41,6 +42,14 @@ export interface StatusEvent {
   tenantId?: string;
   /** The report says the number cannot take SMS (Twilio 30006): the tenant's contacts with it are marked. */
   markNotMobile?: boolean;
+  /** What the report proves about the e-mail address (hard bounce, complaint, provider unsubscribe); applied once, with the event. */
+  addressEffect?: AddressEffect | null;
+}
+
+/** An address effect bound to the message it came from (its tenant and address). */
+export interface MessageAddressEffect extends AddressEffect {
+  tenantId: string;
+  address: string;
 }
 
 export interface ApplyResult {
@@ -186,8 +195,8 @@ export class MessageLedger {
     if (!events.length) return { stored: 0, duplicates: 0, applied: 0, unknown: 0 };
     return this.ds.transaction(async (em) => {
       const ids = [...new Set(events.map((e) => e.messageId))].sort();
-      const current: { id: string; tenant_id: string; status: string; address: string | null }[] = await em.query(
-        `SELECT id, tenant_id, status, address FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      const current: { id: string; tenant_id: string; status: string; address: string | null; channel: string }[] = await em.query(
+        `SELECT id, tenant_id, status, address, channel FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [ids],
       );
       const byId = new Map(current.map((r) => [r.id, r]));
@@ -196,6 +205,14 @@ export class MessageLedger {
       const notMobile = inserted.filter(({ event }) => event.markNotMobile && byId.get(event.messageId)!.address);
       await this.markNotMobile(
         notMobile.map(({ event }) => ({ tenantId: byId.get(event.messageId)!.tenant_id, address: byId.get(event.messageId)!.address! })),
+        em,
+      );
+      // A duplicate report was stored, and acted on, the first time.
+      await this.applyAddressEffects(
+        inserted.flatMap(({ event }) => {
+          const m = byId.get(event.messageId)!;
+          return event.addressEffect && m.channel === 'email' && m.address ? [{ ...event.addressEffect, tenantId: m.tenant_id, address: m.address }] : [];
+        }),
         em,
       );
       const state = new Map(current.map((r) => [r.id, r.status as MessageStatus]));
@@ -292,6 +309,47 @@ export class MessageLedger {
   }
 
   /**
+   * What reports prove about e-mail addresses. A hard bounce or a complaint puts the address on the
+   * global list (reason and detail, never the tenant) and sets it to Problem for the message's
+   * tenant; a provider's unsubscribe is a tenant-wide opt-out of that tenant only.
+   */
+  async applyAddressEffects(effects: MessageAddressEffect[], em: EntityManager = this.ds.manager): Promise<void> {
+    if (!effects.length) return;
+    const blocking = effects.filter((e) => e.kind !== 'unsubscribe');
+    const optOuts = effects.filter((e) => e.kind === 'unsubscribe');
+    if (blocking.length) {
+      const global = [...new Map(blocking.map((e) => [e.address, e])).values()].sort((a, b) => (a.address < b.address ? -1 : 1));
+      // The first proof stays: a later report adds nothing a tenant needs to see.
+      await em.query(
+        `INSERT INTO suppressions (channel, address, reason, source, detail)
+         SELECT 'email', e.address, e.reason, e.source, e.detail FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS e(address, reason, source, detail)
+         ON CONFLICT (channel, address) DO NOTHING`,
+        [global.map((e) => e.address), global.map((e) => reasonOf(e)), global.map((e) => e.source), global.map((e) => e.detail)],
+      );
+      const problems = [...new Map(blocking.map((e) => [`${e.tenantId}|${e.address}`, e])).values()].sort((a, b) =>
+        a.tenantId === b.tenantId ? (a.address < b.address ? -1 : 1) : a.tenantId < b.tenantId ? -1 : 1,
+      );
+      await em.query(
+        `INSERT INTO email_addresses (tenant_id, address, status, problem, problem_source, updated_at)
+         SELECT p.tenant_id, p.address, 'problem', p.problem, p.source, now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS p(tenant_id, address, problem, source)
+         ON CONFLICT (tenant_id, address) DO UPDATE
+           SET status = 'problem', problem = EXCLUDED.problem, problem_source = EXCLUDED.problem_source, updated_at = now()`,
+        [problems.map((e) => e.tenantId), problems.map((e) => e.address), problems.map((e) => (e.kind === 'complaint' ? 'spam' : 'invalid')), problems.map((e) => e.source)],
+      );
+    }
+    if (optOuts.length) {
+      const unique = [...new Map(optOuts.map((e) => [`${e.tenantId}|${e.address}`, e])).values()];
+      await em.query(
+        `INSERT INTO opt_outs (tenant_id, channel, address, book_id, source)
+         SELECT o.tenant_id, 'email', o.address, NULL, 'provider_unsubscribe' FROM unnest($1::uuid[], $2::text[]) AS o(tenant_id, address)
+         ON CONFLICT DO NOTHING`,
+        [unique.map((e) => e.tenantId), unique.map((e) => e.address)],
+      );
+    }
+  }
+
+  /**
    * The sweeper: rows pending past their deadline (queued or deferred and untouched, or a claim
    * whose lease ran out) get a new dispatch sequence — a new Nats-Msg-Id — to be published again.
    */
@@ -339,4 +397,8 @@ export class MessageLedger {
 /** Nats-Msg-Id of a send job: message id plus its dispatch sequence (a re-publish needs a new one). */
 export function sendJobMsgId(messageId: string, dispatchSeq: number): string {
   return `${messageId}:${dispatchSeq}`;
+}
+
+function reasonOf(e: AddressEffect): string {
+  return e.kind === 'complaint' ? 'complaint' : 'hard_bounce';
 }

@@ -8,10 +8,11 @@ describe('BreakerRegistry.whenAnyClosed (a worker with several providers)', () =
   let registry: BreakerRegistry;
   afterEach(() => registry.shutdown());
 
-  it('keeps fetching while one provider is open and the other closed', async () => {
+  it('keeps fetching while one provider is open and the other closed and in use', async () => {
     registry = new BreakerRegistry(opts);
     const twilio = registry.get('twilio', 'AC1', async () => 'ok');
-    registry.get('46elks', 'u1', async () => 'ok');
+    const elks = registry.get('46elks', 'u1', async () => 'ok');
+    await elks.fire();
     twilio.open();
     expect(await settledWithin(registry.whenAnyClosed(), 50)).toEqual({ value: undefined });
     // The single-provider wait would stall here.
@@ -28,7 +29,22 @@ describe('BreakerRegistry.whenAnyClosed (a worker with several providers)', () =
     expect(await settledWithin(ready, 100)).toBe('pending');
     // After the reset timeout a breaker turns half-open: one fetch of one message probes it.
     expect(await settledWithin(ready, 1000)).toEqual({ value: { maxBatch: 1 } });
-    a.close();
+    // The probe succeeds: that breaker closes, carrying traffic, and fetching resumes.
+    await a.fire();
+    expect(a.closed).toBe(true);
+    expect(await settledWithin(registry.whenAnyClosed(), 50)).toEqual({ value: undefined });
+  });
+
+  it('waits on the open provider when the closed one carries no traffic (it says nothing about the work at hand)', async () => {
+    registry = new BreakerRegistry(opts);
+    const twilio = registry.get('twilio', 'AC1', async () => 'ok');
+    const elks = registry.get('46elks', 'u1', async () => 'ok');
+    await twilio.fire();
+    twilio.open();
+    const ready = registry.whenAnyClosed();
+    expect(await settledWithin(ready, 100)).toBe('pending');
+    // Its half-open probe is the way back; or traffic on the other provider.
+    await elks.fire();
     expect(await settledWithin(registry.whenAnyClosed(), 50)).toEqual({ value: undefined });
   });
 });

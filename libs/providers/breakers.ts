@@ -34,6 +34,8 @@ const PROBE_PATIENCE_MS = 2500;
 export class BreakerRegistry {
   private readonly log = logger('breakers');
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** When each breaker last carried a call: an idle provider's closed breaker says nothing about the work at hand. */
+  private readonly lastFire = new Map<CircuitBreaker, number>();
   /** When a half-open breaker's probe was handed to a fetch loop (0: none); the others wait for its verdict. */
   private probingSince = 0;
 
@@ -61,6 +63,7 @@ export class BreakerRegistry {
         this.log.warn({ provider, account }, 'breaker opened');
       });
       breaker.on('halfOpen', () => breakerState.set(labels, 1));
+      breaker.on('fire', () => this.lastFire.set(breaker as unknown as CircuitBreaker, Date.now()));
       breaker.on('close', () => {
         this.probingSince = 0;
         breakerState.set(labels, 0);
@@ -112,7 +115,10 @@ export class BreakerRegistry {
    */
   async whenAnyClosed(): Promise<{ maxBatch: number } | undefined> {
     for (;;) {
-      const all = [...this.breakers.values()];
+      // Breakers in use: not closed, or carried a call within the window. A provider nobody sends
+      // through keeps fetching going only when nothing is in use at all.
+      const since = Date.now() - this.opts.rollingCountTimeoutMs;
+      const all = [...this.breakers.values()].filter((b) => !b.closed || (this.lastFire.get(b) ?? 0) > since);
       if (!all.length || all.some((b) => b.closed)) return undefined;
       const half = all.filter((b) => b.halfOpen);
       if (!half.length) {

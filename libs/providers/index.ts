@@ -10,3 +10,8 @@ export * from './sms-status-codes';
 export * from './sms-provider';
 export * from './elks.provider';
 export * from './form-api-client';
+export * from './email-feedback';
+export * from './sns';
+export * from './ses';
+export * from './sendgrid';
+export * from './dsn';

@@ -1,15 +1,19 @@
-import nodemailer, { Transporter } from 'nodemailer';
+import nodemailer, { SendMailOptions, Transporter } from 'nodemailer';
+import { classifyEmailFeedback } from './email-feedback';
 import { RetryableProviderError, SubmitResult } from './send-result';
 import { verpAddress } from './verp';
 
-export interface EmailSubmission {
-  messageId: string;
-  to: string;
-  from: string;
-  subject: string;
-  text: string;
-  html?: string;
-}
+export type EmailSubmission =
+  | {
+      messageId: string;
+      to: string;
+      from: string;
+      subject: string;
+      text: string;
+      html?: string;
+    }
+  /** A message built in full by the caller (headers, VERP envelope, DKIM): sent as it is. */
+  | { messageId: string; to: string; message: SendMailOptions };
 
 export interface SmtpOptions {
   url: string;
@@ -43,16 +47,20 @@ export class SmtpProvider {
   async submit(mail: EmailSubmission): Promise<SubmitResult> {
     const domain = this.opts.verpDomain;
     try {
-      const info = await this.transport.sendMail({
-        envelope: { from: verpAddress(this.opts.verpSecret, domain, mail.messageId), to: [mail.to] },
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: `<${mail.messageId}@${domain}>`,
-        headers: { 'X-Utskick-Message-Id': mail.messageId },
-      });
+      const info = await this.transport.sendMail(
+        'message' in mail
+          ? mail.message
+          : {
+              envelope: { from: verpAddress(this.opts.verpSecret, domain, mail.messageId), to: [mail.to] },
+              from: mail.from,
+              to: mail.to,
+              subject: mail.subject,
+              text: mail.text,
+              html: mail.html,
+              messageId: `<${mail.messageId}@${domain}>`,
+              headers: { 'X-Utskick-Message-Id': mail.messageId },
+            },
+      );
       return { kind: 'accepted', providerMessageId: info.messageId ?? mail.messageId };
     } catch (err) {
       const e = err as { responseCode?: number; response?: string; message: string; code?: string; command?: string };
@@ -64,7 +72,17 @@ export class SmtpProvider {
       const perMessage = (e.command === 'RCPT TO' || e.command === 'DATA') && !relayRefusal;
       if (perMessage && e.responseCode && e.responseCode >= 500) {
         const hard = /\b5\.1\.(1|2|3|6|10)\b/.test(e.response ?? '');
-        return { kind: 'rejected', status: hard ? 'bounced' : 'failed', error: `smtp ${e.responseCode}: ${e.response ?? e.message}` };
+        const { effect } = classifyEmailFeedback({ kind: 'bounce', diagnostic: e.response, label: 'smtp' });
+        return {
+          kind: 'rejected',
+          status: hard ? 'bounced' : 'failed',
+          error: `smtp ${e.responseCode}: ${e.response ?? e.message}`,
+          ...(effect ? { addressEffect: { ...effect, source: 'smtp' } } : {}),
+        };
+      }
+      // A 4xx about this recipient is a soft bounce: retried in the e-mail window, not the relay's failure (421 closes the session).
+      if (perMessage && e.responseCode && e.responseCode >= 400 && e.responseCode !== 421) {
+        return { kind: 'deferred', error: `smtp ${e.responseCode}: ${e.response ?? e.message}` };
       }
       if (e.code === 'EENVELOPE' && !e.responseCode) {
         return { kind: 'rejected', status: 'failed', error: `smtp: ${e.message}` };

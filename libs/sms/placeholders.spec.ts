@@ -60,4 +60,31 @@ describe('renderTemplate', () => {
   ])('%s', (_name, text, values, out) => {
     expect(renderTemplate(parse(text), values)).toBe(out);
   });
+
+  it('renders extra names and escapes values, never literal text or fallbacks', () => {
+    const r = parseTemplate('<p>%FIRST_NAME|<i>vän</i>% %LINK% %LAST_NAME%</p>', ['FIRST_NAME', 'LAST_NAME', 'LINK']);
+    if (!r.ok) throw new Error('unexpected unknown');
+    const escape = (v: string) => v.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    expect(renderTemplate(r.template, { lastName: '<b>' }, { extra: { LINK: 'https://x.test/u/1' }, escape })).toBe(
+      '<p><i>vän</i> https://x.test/u/1 &lt;b&gt;</p>',
+    );
+    // An extra value cannot replace a contact's name.
+    expect(renderTemplate(r.template, { firstName: 'Bo' }, { extra: { FIRST_NAME: 'Eve' } })).toBe('<p>Bo  </p>');
+  });
+});
+
+describe('parseTemplate with percent-encoding', () => {
+  it.each([
+    ['a percent-encoded URL stays literal', 'https://x.test/?q=%C3%A5%C3%B6', true],
+    ['without the option it names a placeholder C3', 'https://x.test/?q=%C3%A5%C3%B6', false],
+  ])('%s', (_name, text, percentEncoding) => {
+    const r = parseTemplate(text, ['NAME'], { percentEncoding });
+    if (percentEncoding) expect(r).toEqual({ ok: true, template: { source: text, segments: [text], placeholders: [] } });
+    else expect(r).toEqual({ ok: false, unknown: ['C3'] });
+  });
+
+  it('still refuses a real unknown name and accepts a hex pair with a fallback as a placeholder', () => {
+    expect(parseTemplate('%FOO% %C3%', ['NAME'], { percentEncoding: true })).toEqual({ ok: false, unknown: ['FOO'] });
+    expect(parseTemplate('%AB|x%', ['NAME'], { percentEncoding: true })).toEqual({ ok: false, unknown: ['AB'] });
+  });
 });

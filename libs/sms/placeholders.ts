@@ -21,6 +21,7 @@ const TOKEN = /%(\p{L}[\p{L}\p{N}_]*)(?:\|([^%\n\r]*))?%/uy;
 export function parseTemplate(
   text: string,
   allowed: readonly string[] = SMS_PLACEHOLDERS,
+  opts: { percentEncoding?: boolean } = {},
 ): { ok: true; template: Template } | { ok: false; unknown: string[] } {
   const known = new Set(allowed.map((a) => a.toUpperCase()));
   const segments: Template['segments'] = [];
@@ -42,7 +43,8 @@ export function parseTemplate(
     }
     TOKEN.lastIndex = at;
     const m = TOKEN.exec(text);
-    if (!m) {
+    // In URLs (e-mail links) "%C3%A5" is a percent-encoded byte, not a placeholder named C3.
+    if (!m || (opts.percentEncoding && m[2] === undefined && /^[0-9a-f]{2}$/i.test(m[1]))) {
       literal += '%';
       i = at + 1;
       continue;
@@ -63,11 +65,20 @@ export function parseTemplate(
   return { ok: true, template: { source: text, segments, placeholders } };
 }
 
-/** The text for one recipient: values are trimmed; an empty value becomes the fallback, or nothing. */
-export function renderTemplate(t: Template, values: { firstName?: string | null; lastName?: string | null }): string {
+/**
+ * The text for one recipient: values are trimmed; an empty value becomes the fallback, or nothing.
+ * `extra` gives values of further names (e-mail links); `escape` is applied to values only, since
+ * literal text and fallbacks are the author's own (HTML source in an HTML part).
+ */
+export function renderTemplate(
+  t: Template,
+  values: { firstName?: string | null; lastName?: string | null },
+  opts: { extra?: Record<string, string>; escape?: (value: string) => string } = {},
+): string {
   const first = values.firstName?.trim() ?? '';
   const last = values.lastName?.trim() ?? '';
   const byName: Record<string, string> = {
+    ...opts.extra,
     FIRST_NAME: first,
     LAST_NAME: last,
     NAME: [first, last].filter(Boolean).join(' '),
@@ -75,7 +86,10 @@ export function renderTemplate(t: Template, values: { firstName?: string | null;
   let out = '';
   for (const s of t.segments) {
     if (typeof s === 'string') out += s;
-    else out += byName[s.name] || (s.fallback ?? '');
+    else {
+      const value = byName[s.name]?.trim();
+      out += value ? (opts.escape ? opts.escape(value) : value) : (s.fallback ?? '');
+    }
   }
   return out;
 }

@@ -51,6 +51,8 @@ export const tenantSettingsSchema = z
      */
     optOutTexts: z.object({ sv: wordingsBySender, en: wordingsBySender, fr: wordingsBySender }).partial().strict(),
     helpText: storableText().pipe(z.string().trim().min(1).max(320, 'at most 320 characters')).nullable(),
+    /** Bulk (marketing) e-mail goes only to Confirmed addresses; the others are skipped `unconfirmed`. */
+    requireConfirmedEmail: z.boolean({ error: 'must be true or false' }),
   })
   .partial()
   .strict();
@@ -64,6 +66,7 @@ export interface TenantSettings {
   smsMaxParts: number;
   optOutTexts: TenantEntity['optOutTexts'];
   helpText: string | null;
+  requireConfirmedEmail: boolean;
 }
 
 function view(t: TenantEntity): TenantSettings {
@@ -76,6 +79,7 @@ function view(t: TenantEntity): TenantSettings {
     smsMaxParts: t.smsMaxParts,
     optOutTexts: t.optOutTexts,
     helpText: t.helpText,
+    requireConfirmedEmail: t.requireConfirmedEmail,
   };
 }
 

@@ -466,6 +466,44 @@ describe('provider sandbox: e-mail (SMTP)', () => {
     expect((await stats()).email.accepted).toBe(0);
   });
 
+  const rcptError = (to: string, id = randomUUID()) =>
+    mailer()
+      .sendMail({ envelope: { from: verp(id), to: [to] }, from: 'x@b.test', to, text: 'x' })
+      .then(() => null)
+      .catch((e: { responseCode?: number; response?: string }) => ({ code: e.responseCode, response: e.response }));
+
+  it('policy@ is refused 550 5.7.1 at RCPT; always4xx@ is refused 451 every time', async () => {
+    expect(await rcptError(SANDBOX_EMAIL.policy)).toMatchObject({ code: 550, response: expect.stringContaining('5.7.1') });
+    const id = randomUUID();
+    for (let i = 0; i < 4; i++) expect(await rcptError(SANDBOX_EMAIL.always4xx, id)).toMatchObject({ code: 451, response: expect.stringContaining('4.2.0') });
+    expect((await stats()).email.accepted).toBe(0);
+  });
+
+  it('softbounce@ refuses the first tries of each message with 451, then takes and delivers it', async () => {
+    const id = randomUUID();
+    expect(await rcptError(SANDBOX_EMAIL.softbounce, id)).toMatchObject({ code: 451 });
+    expect(await rcptError(SANDBOX_EMAIL.softbounce, id)).toMatchObject({ code: 451 });
+    expect(await rcptError(SANDBOX_EMAIL.softbounce, id)).toBeNull();
+    // Another message starts over.
+    expect(await rcptError(SANDBOX_EMAIL.softbounce)).toMatchObject({ code: 451 });
+    const [batch] = await receiver.waitFor((r) => r.path === '/webhooks/sandbox/email');
+    expect(JSON.parse(batch.body)).toMatchObject([{ messageId: id, event: 'delivered', email: SANDBOX_EMAIL.softbounce }]);
+  });
+
+  it('full@ is taken, then bounces 5.2.2; deferral@ is taken, deferred by the provider, then delivered', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    expect(await rcptError(SANDBOX_EMAIL.full, a)).toBeNull();
+    expect(await rcptError(SANDBOX_EMAIL.deferral, b)).toBeNull();
+    const deadline = Date.now() + 5000;
+    let events: any[] = [];
+    while (events.length < 3 && Date.now() < deadline) {
+      events = receiver.requests.flatMap((r) => JSON.parse(r.body));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(events.map((e) => [e.messageId, e.event])).toEqual([[a, 'bounce'], [b, 'deferred'], [b, 'delivered']]);
+    expect(events[0]).toMatchObject({ status: '5.2.2', bounceType: 'soft' });
+  });
+
   it('keeps the raw RFC 5322 text for /sandbox/emails', async () => {
     const messageId = randomUUID();
     const from = verp(messageId);

@@ -22,6 +22,7 @@ describe('SmtpProvider', () => {
         if (address.address.startsWith('policy@')) return cb(Object.assign(new Error('5.7.1 rejected by policy'), { responseCode: 550 }));
         if (address.address.startsWith('norelay@')) return cb(Object.assign(new Error('5.7.1 Relaying denied'), { responseCode: 550 }));
         if (address.address.startsWith('needauth@')) return cb(Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 }));
+        if (address.address.startsWith('later@')) return cb(Object.assign(new Error('4.2.0 mailbox busy, try later'), { responseCode: 451 }));
         cb();
       },
       onData(stream, _session, cb) {
@@ -55,6 +56,19 @@ describe('SmtpProvider', () => {
     const p = provider();
     expect(await p.submit(mail('nouser@example.com'))).toMatchObject({ kind: 'rejected', status: 'bounced' });
     expect(await p.submit(mail('policy@example.com'))).toMatchObject({ kind: 'rejected', status: 'failed' });
+    await p.close();
+  });
+
+  it('a 5.1.1 at RCPT TO carries a hard-bounce effect on the address; a policy 5xx none', async () => {
+    const p = provider();
+    expect(await p.submit(mail('nouser@example.com'))).toMatchObject({ addressEffect: { kind: 'hard_bounce', source: 'smtp', detail: '5.1.1' } });
+    expect(await p.submit(mail('policy@example.com'))).not.toHaveProperty('addressEffect');
+    await p.close();
+  });
+
+  it('a 4xx at RCPT TO is a soft bounce of that message: deferred, not thrown at the breaker', async () => {
+    const p = provider();
+    expect(await p.submit(mail('later@example.com'))).toEqual({ kind: 'deferred', error: 'smtp 451: 451 4.2.0 mailbox busy, try later' });
     await p.close();
   });
 

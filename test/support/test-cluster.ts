@@ -63,6 +63,8 @@ export class TestCluster {
       RETRY_BASE_MS: '200',
       RETRY_MAX_MS: '2000',
       BREAKER_RESET_MS: '1000',
+      // status-ingest's bounce mail listener: each cluster its own port.
+      STATUS_INGEST_SMTP_PORT: String(await freePort()),
       ...overrides,
     });
     const cluster = new TestCluster(names, ports, env);

@@ -8,7 +8,8 @@ export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** A database name and stream prefix of this test run alone. */
 export function uniqueNames(tag: string): { dbName: string; databaseUrl: string; prefix: string } {
-  const id = `${tag}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  // NATS_PREFIX and database names take lower-case letters, digits and _ only.
+  const id = `${tag.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   return { dbName: `utskick_t_${id}`, databaseUrl: `${PG_BASE}/utskick_t_${id}`, prefix: `t_${id}` };
 }
 

@@ -8,6 +8,10 @@ import {
   GetCampaign,
   ListCampaignMessages,
   ListCampaigns,
+  PreviewCampaignEmail,
+  previewEmailSchema,
+  SendTestEmail,
+  testEmailSchema,
 } from '@utskick/campaigns';
 import { ValidationError } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
@@ -27,6 +31,8 @@ export class CampaignsController {
     private readonly executeCampaign: ExecuteCampaign,
     private readonly listMessages: ListCampaignMessages,
     private readonly estimateCampaign: EstimateCampaign,
+    private readonly previewEmail: PreviewCampaignEmail,
+    private readonly sendTestEmail: SendTestEmail,
   ) {}
 
   @Post()
@@ -68,6 +74,22 @@ export class CampaignsController {
       throw new ValidationError([{ field: 'Idempotency-Key', reason: 'must be 1 to 200 characters' }]);
     }
     return this.executeCampaign.execute({ tenantId, campaignId, idempotencyKey });
+  }
+
+  @Post(':id/preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: "An e-mail campaign rendered for one recipient (the named contact, else the audience's first): subject, text, HTML, From, Reply-To, list headers; links are placeholders" })
+  @ApiBody({ schema: z.toJSONSchema(previewEmailSchema, { unrepresentable: 'any' }) as object, required: false })
+  preview(@CurrentTenant() tenantId: TenantId, @Param('id') campaignId: string, @Body() body: unknown) {
+    return this.previewEmail.execute({ tenantId, campaignId, body });
+  }
+
+  @Post(':id/test')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send the preview rendering, subject prefixed "[TEST] ", to one address' })
+  @ApiBody({ schema: z.toJSONSchema(testEmailSchema, { unrepresentable: 'any' }) as object })
+  test(@CurrentTenant() tenantId: TenantId, @Param('id') campaignId: string, @Body() body: unknown) {
+    return this.sendTestEmail.execute({ tenantId, campaignId, body });
   }
 
   @Get(':id/messages')

@@ -9,7 +9,7 @@ export const EMAIL_BATCH_WAIT_MS = 50;
 export interface EmailEvent {
   eventId: string;
   messageId: string;
-  event: 'delivered' | 'bounce' | 'complaint';
+  event: 'delivered' | 'bounce' | 'complaint' | 'deferred';
   email: string;
   /** Unix seconds. */
   timestamp: number;

@@ -35,17 +35,28 @@ export const SANDBOX_EMAIL = {
   bounce: 'bounce@example.com',
   /** Accepted, then `delivered` and a `complaint` event. */
   complaint: 'complaint@example.com',
+  /** RCPT answered `451 4.2.0` on the first SANDBOX_SOFT_BOUNCE_ATTEMPTS tries of a message, then accepted and delivered. */
+  softbounce: 'softbounce@example.com',
+  /** RCPT always answered `451 4.2.0`: a soft bounce that never clears. */
+  always4xx: 'always4xx@example.com',
+  /** RCPT answered `550 5.7.1` (rejected by policy); not accepted. */
+  policy: 'policy@example.com',
+  /** Accepted, then a `bounce` event with status 5.2.2 (mailbox full). */
+  full: 'full@example.com',
+  /** Accepted, then a provider `deferred` event, then `delivered`. */
+  deferral: 'deferral@example.com',
 } as const;
 
-export const SANDBOX_EMAIL_LOCAL_PARTS = {
-  reject: 'reject',
-  bounce: 'bounce',
-  complaint: 'complaint',
-} as const;
+/** How many tries of one message the `softbounce` address refuses before taking it. */
+export const SANDBOX_SOFT_BOUNCE_ATTEMPTS = 2;
+
+export type EmailMagic = keyof typeof SANDBOX_EMAIL;
+
+export const SANDBOX_EMAIL_LOCAL_PARTS = Object.fromEntries(Object.keys(SANDBOX_EMAIL).map((k) => [k, k])) as { [K in EmailMagic]: K };
 
 /** The magic behaviour of an e-mail address, by its local part (case-insensitive). */
-export function emailMagic(address: string): 'reject' | 'bounce' | 'complaint' | null {
+export function emailMagic(address: string): EmailMagic | null {
   const at = address.lastIndexOf('@');
   const local = (at < 0 ? address : address.slice(0, at)).toLowerCase();
-  return local === 'reject' || local === 'bounce' || local === 'complaint' ? local : null;
+  return Object.hasOwn(SANDBOX_EMAIL, local) ? (local as EmailMagic) : null;
 }

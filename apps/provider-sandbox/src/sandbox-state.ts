@@ -50,6 +50,8 @@ export class SandboxState {
   readonly smsRecords = new CappedMap<string, SmsRecord>(MAX_SMS_RECORDS);
   readonly emailRecords = new CappedMap<number, EmailRecord>(MAX_EMAIL_RECORDS, MAX_EMAIL_BYTES);
   private emailSeq = 0;
+  /** Tries per message and address of the `softbounce` magic recipient. */
+  readonly softBounces = new CappedMap<string, number>(100_000);
 
   acceptSms(record: SmsRecord): void {
     this.sms.accepted++;
@@ -77,5 +79,6 @@ export class SandboxState {
     }
     this.smsRecords.clear();
     this.emailRecords.clear();
+    this.softBounces.clear();
   }
 }

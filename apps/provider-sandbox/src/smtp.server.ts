@@ -6,12 +6,15 @@ import { logger } from '@utskick/observability';
 import { verpMessageId } from '@utskick/providers';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { EmailEvent, EmailEventBatcher } from './email-events.batcher';
-import { emailMagic } from './magic';
+import { emailMagic, SANDBOX_SOFT_BOUNCE_ATTEMPTS } from './magic';
 import { LiveConfig } from './sandbox-config';
 import { SandboxState } from './sandbox-state';
 
 export const SMTP_MAX_SIZE = 10 * 1024 * 1024;
 const NO_MAILBOX = '5.1.1 mailbox does not exist';
+const TRY_LATER = '4.2.0 mailbox temporarily unavailable, try again later';
+const POLICY = '5.7.1 message rejected by policy';
+const MAILBOX_FULL = '5.2.2 mailbox full';
 
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
@@ -47,8 +50,7 @@ export class SandboxSmtpServer implements OnModuleDestroy {
       closeTimeout: 2_000,
       disableReverseLookup: true,
       onAuth: (auth, _session, cb) => cb(null, { user: auth.username ?? 'sandbox' }),
-      onRcptTo: (address, _session, cb) =>
-        emailMagic(address.address) === 'reject' ? cb(smtpError(550, NO_MAILBOX)) : cb(),
+      onRcptTo: (address, session, cb) => this.onRcptTo(address.address, session, cb),
       onData: (stream, session, cb) => this.onData(stream, session, cb),
     });
     server.on('error', (err) => this.onError(err));
@@ -72,6 +74,26 @@ export class SandboxSmtpServer implements OnModuleDestroy {
 
   onModuleDestroy(): Promise<void> {
     return this.close();
+  }
+
+  private onRcptTo(address: string, session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    switch (emailMagic(address)) {
+      case 'reject':
+        return cb(smtpError(550, NO_MAILBOX));
+      case 'policy':
+        return cb(smtpError(550, POLICY));
+      case 'always4xx':
+        return cb(smtpError(451, TRY_LATER));
+      case 'softbounce': {
+        // Counted per message (its VERP id), so each message is refused its first tries.
+        const key = `${(session.envelope.mailFrom && verpMessageId(session.envelope.mailFrom.address)) ?? session.id}|${address.toLowerCase()}`;
+        const tries = (this.state.softBounces.get(key) ?? 0) + 1;
+        this.state.softBounces.set(key, tries);
+        return tries <= SANDBOX_SOFT_BOUNCE_ATTEMPTS ? cb(smtpError(451, TRY_LATER)) : cb();
+      }
+      default:
+        return cb();
+    }
   }
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
@@ -122,6 +144,13 @@ export function deliveryEvents(messageId: string, recipients: string[], timestam
       case 'complaint':
         event(email, 'delivered');
         event(email, 'complaint');
+        break;
+      case 'full':
+        event(email, 'bounce', { status: '5.2.2', bounceType: 'soft', reason: `552 ${MAILBOX_FULL}` });
+        break;
+      case 'deferral':
+        event(email, 'deferred', { status: '4.2.0', reason: `451 ${TRY_LATER}` });
+        event(email, 'delivered');
         break;
       default:
         event(email, 'delivered');

@@ -13,5 +13,7 @@ void runService(StatusIngestModule, {
     (app as NestExpressApplication).useBodyParser('urlencoded', { extended: false, limit: '1mb' });
     // Event webhooks post batches (hundreds of events per request).
     (app as NestExpressApplication).useBodyParser('json', { limit: '10mb' });
+    // SNS posts its JSON as text/plain; the signature is checked over that raw text.
+    (app as NestExpressApplication).useBodyParser('text', { type: 'text/plain', limit: '1mb' });
   },
 });

@@ -2,18 +2,10 @@ import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import { loadConfig, statusIngestSchema } from '@utskick/config';
 import { DomainError, isUuid, ValidationError } from '@utskick/http';
-import { MessageStatus, StatusEvent } from '@utskick/messages';
-import { SANDBOX_SIGNATURE_HEADER, SANDBOX_TIMESTAMP_HEADER, verifySandboxSignature } from '@utskick/providers';
+import { StatusEvent } from '@utskick/messages';
+import { EmailFeedback, emailReport, SANDBOX_SIGNATURE_HEADER, SANDBOX_TIMESTAMP_HEADER, verifySandboxSignature } from '@utskick/providers';
 import type { Request } from 'express';
 import { StatusEvents } from './status-events';
-
-const SANDBOX_EVENT: Record<string, MessageStatus | null> = {
-  delivered: 'delivered',
-  bounce: 'bounced',
-  complaint: 'spam',
-  deferred: null,
-  processed: null,
-};
 
 interface SandboxEvent {
   eventId: string;
@@ -22,6 +14,24 @@ interface SandboxEvent {
   email?: string;
   status?: string;
   reason?: string;
+  bounceType?: string;
+}
+
+/** The sandbox plays an ESP: its reports mean what a real provider's would (hard bounces and complaints block globally). */
+function feedbackOf(e: SandboxEvent): EmailFeedback | null {
+  switch (e.event) {
+    case 'delivered':
+      return { kind: 'delivered' };
+    case 'deferred':
+    case 'processed':
+      return { kind: e.event };
+    case 'complaint':
+      return { kind: 'complaint' };
+    case 'bounce':
+      return { kind: 'bounce', statusCode: e.status ?? null, diagnostic: e.reason ?? null, label: e.bounceType ?? null };
+    default:
+      return null;
+  }
 }
 
 /** The provider sandbox's e-mail events (HMAC-SHA256 over timestamp + raw body). */
@@ -46,16 +56,11 @@ export class SandboxWebhookController {
     const events: StatusEvent[] = [];
     for (const e of body as SandboxEvent[]) {
       if (!e || typeof e !== 'object' || typeof e.messageId !== 'string' || typeof e.event !== 'string') continue;
-      if (!isUuid(e.messageId) || !Object.hasOwn(SANDBOX_EVENT, e.event) || !e.eventId) continue;
-      events.push({
-        messageId: e.messageId.toLowerCase(),
-        status: SANDBOX_EVENT[e.event],
-        eventType: e.event,
-        source: 'sandbox-email',
-        providerEventId: String(e.eventId),
-        error: e.event === 'bounce' ? `bounce ${e.status ?? ''} ${e.reason ?? ''}`.trim() : null,
-        payload: e,
-      });
+      const feedback = feedbackOf(e);
+      if (!isUuid(e.messageId) || !feedback || !e.eventId) continue;
+      events.push(
+        emailReport({ messageId: e.messageId.toLowerCase(), eventType: e.event, source: 'sandbox-email', providerEventId: String(e.eventId), payload: e }, feedback),
+      );
     }
     await this.events.record(events);
   }
