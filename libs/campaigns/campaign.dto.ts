@@ -35,6 +35,8 @@ export const emailContentSchema = z.object({
   fromLocalPart: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/i, 'letters, digits and . _ + - only, at most 64')
+    // "a..b@domain" is no address at all (RFC 5322 dot-atom): every mail of the campaign would fail.
+    .refine((v) => !v.includes('..'), 'must not have two dots in a row')
     .default('noreply'),
   /** false: transactional mail (no List-Unsubscribe header, no unsubscribe links). */
   marketing: z.boolean().default(true),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpStatus, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { emailProviderSchema, emailSecretsSchema, loadConfig } from '@utskick/config';
-import { composeEmail, formatMailbox, loadCampaignMails, loadMailIdentities, parseMailbox } from '@utskick/email';
+import { composeEmail, formatMailbox, isPlainAddress, loadCampaignMails, loadMailIdentities } from '@utskick/email';
 import { DomainError, parseInput, storableText, uuidSchema, ValidationError } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { SmtpProvider } from '@utskick/providers';
@@ -61,7 +61,8 @@ export class RenderEmailPreview {
     const messageId = randomUUID();
     const { rendered, message } = composeEmail({
       messageId,
-      to: opts.to ?? contact.email ?? MADE_UP.email!,
+      // A contact's unusable address (the fan-out skips it) must not stop its preview.
+      to: opts.to ?? (contact.email && isPlainAddress(contact.email) ? contact.email : MADE_UP.email!),
       mail,
       contact: { firstName: contact.first_name, lastName: contact.last_name },
       identity,

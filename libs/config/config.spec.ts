@@ -1,4 +1,4 @@
-import { apiSchema, ConfigError, loadConfig, natsSchema, workerSchema } from './config';
+import { apiSchema, ConfigError, emailSecretsSchema, loadConfig, natsSchema, statusIngestSchema, workerSchema } from './config';
 
 describe('loadConfig', () => {
   it('refuses to start naming the bad variable', () => {
@@ -15,5 +15,31 @@ describe('loadConfig', () => {
     expect(loadConfig(apiSchema, { ADMIN_TOKEN: 'a'.repeat(20), API_PORT: '8080' })).toEqual({ ADMIN_TOKEN: 'a'.repeat(20), API_PORT: 8080, PUBLIC_BASE_URL: 'http://127.0.0.1:3001' });
     expect(loadConfig(natsSchema, {}).NATS_PREFIX).toBe('utskick');
     expect(() => loadConfig(natsSchema, { NATS_PREFIX: 'Bad.Prefix' })).toThrow(/NATS_PREFIX/);
+  });
+
+  // contracts.md: PUBLIC_BASE_URL is https in production; a loopback http base only for local runs (RFC 8058 wants an HTTPS one-click URI).
+  it.each([
+    ['https://hooks.utskick.example', true],
+    ['https://hooks.utskick.example/edge/', true],
+    ['http://127.0.0.1:3001', true],
+    ['http://127.1.2.3', true],
+    ['http://localhost:3001', true],
+    ['http://[::1]:3001', true],
+    ['http://hooks.utskick.example', false],
+    ['http://10.0.0.5:3001', false],
+    ['http://127.0.0.1.example.com', false],
+    ['ftp://hooks.utskick.example', false],
+    ['javascript:alert(1)', false],
+  ])('PUBLIC_BASE_URL %s is accepted: %s', (url, ok) => {
+    const secrets = { LINK_SECRET: 'l'.repeat(20), DOMAIN_KEY_SECRET: 'd'.repeat(20), PUBLIC_BASE_URL: url };
+    for (const [schema, env] of [
+      [emailSecretsSchema, secrets],
+      [apiSchema, { ADMIN_TOKEN: 'a'.repeat(20), PUBLIC_BASE_URL: url }],
+      [statusIngestSchema, { PUBLIC_BASE_URL: url, ELKS_CALLBACK_SECRET: 'e'.repeat(20) }],
+    ] as const) {
+      const load = () => loadConfig(schema, env);
+      if (ok) expect((load() as { PUBLIC_BASE_URL: string }).PUBLIC_BASE_URL).toBe(url);
+      else expect(load).toThrow(/PUBLIC_BASE_URL: must be https/);
+    }
   });
 });

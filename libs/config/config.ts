@@ -41,6 +41,17 @@ export function loadConfigOrExit<S extends z.ZodType<Record<string, unknown>>>(s
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const port = (def: number) => z.coerce.number().int().min(0).max(65535).default(def);
 
+/** status-ingest's external URL (contracts.md): https, or http on a loopback host for local runs. */
+const publicBaseUrl = () =>
+  z
+    .string()
+    .url()
+    .default('http://127.0.0.1:3001')
+    .refine((v) => {
+      const u = new URL(v);
+      return u.protocol === 'https:' || (u.protocol === 'http:' && /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(u.hostname));
+    }, 'must be https (http only on a loopback host such as 127.0.0.1)');
+
 export const databaseSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/utskick'),
   DB_POOL_SIZE: int(10),
@@ -68,7 +79,7 @@ export const apiSchema = z.object({
   API_PORT: port(3000),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
   /** With the two below, the admin API shows the webhook URLs to set at the providers for a tenant. */
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  PUBLIC_BASE_URL: publicBaseUrl(),
   ELKS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
@@ -103,7 +114,7 @@ export const emailSecretsSchema = z.object({
   LINK_SECRET: z.string().min(16, 'must be at least 16 characters'),
   /** Encrypts each sending domain's DKIM private key in the database (AES-256-GCM). */
   DOMAIN_KEY_SECRET: z.string().min(16, 'must be at least 16 characters'),
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  PUBLIC_BASE_URL: publicBaseUrl(),
 });
 export type EmailSecretsConfig = z.infer<typeof emailSecretsSchema>;
 
@@ -165,7 +176,7 @@ export const smsProviderSchema = z.object({
   TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
   SANDBOX_URL: z.string().url().default('http://127.0.0.1:3100'),
   SANDBOX_AUTH_TOKEN: z.string().optional(),
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  PUBLIC_BASE_URL: publicBaseUrl(),
   ...elksSchema,
   /** A `sent` SMS with no report this long is polled from its provider (again after as long). */
   SMS_POLL_AFTER_MS: z.coerce.number().int().min(100).default(900_000),
@@ -188,7 +199,7 @@ export const emailProviderSchema = z.object({
 
 export const statusIngestSchema = z.object({
   STATUS_INGEST_PORT: port(3001),
-  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  PUBLIC_BASE_URL: publicBaseUrl(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   SANDBOX_AUTH_TOKEN: z.string().optional(),
   /** Key of the sandbox's e-mail event webhook signature (HMAC-SHA256). */
@@ -199,7 +210,7 @@ export const statusIngestSchema = z.object({
   VERP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** SendGrid's Signed Event Webhook verification key (base64 DER, as SendGrid shows it); unset: the webhook answers 403. */
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(40, 'the base64 public key SendGrid shows').optional(),
-  /** Comma-separated SNS topic ARNs accepted at /webhooks/ses; unset: any topic whose message SNS signed. */
+  /** Comma-separated SNS topic ARNs accepted at /webhooks/ses; unset: /webhooks/ses accepts nothing (403). */
   SES_SNS_TOPIC_ARNS: z.string().optional(),
   /** Tests only: answer this PEM for every SNS certificate URL (the signature is still checked in full). */
   SNS_CERT_PEM_FILE: z.string().optional(),

@@ -2,7 +2,7 @@ import { parseVerpAddress } from '@utskick/providers';
 import { authenticate } from 'mailauth';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { buildMessage, BuildMessageInput, formatMailbox, parseMailbox, UnsendableEmailError } from './build-message';
+import { buildMessage, BuildMessageInput, formatMailbox, isPlainAddress, parseMailbox, UnsendableEmailError } from './build-message';
 import { dnsRecords, generateDkimKey } from './dkim-keys';
 import { renderEmail } from './render-email';
 
@@ -168,4 +168,19 @@ describe('mailboxes', () => {
     [{ name: 'Say "hi"', address: 'a@b.se' }, '"Say \\"hi\\"" <a@b.se>'],
     [{ name: '', address: 'a@b.se' }, 'a@b.se'],
   ])('formatMailbox(%j)', (m, out) => expect(formatMailbox(m)).toBe(out));
+
+  it.each([
+    [' Bo@Example.com ', true],
+    ['åsa@exämple.se', true],
+    ['nobody at example', false],
+    ['a@example.com, b@example.com', false],
+    ['Bo <bo@example.com>', false],
+    ['bo@example.com\r\nBcc: x@evil.test', false],
+    ['', false],
+  ])('isPlainAddress(%j) is %s, as buildMessage decides', (value, plain) => {
+    expect(isPlainAddress(value)).toBe(plain);
+    const build = () => buildMessage(input({ to: value }));
+    if (plain) expect(build).not.toThrow();
+    else expect(build).toThrow(UnsendableEmailError);
+  });
 });

@@ -41,6 +41,11 @@ const LOCAL_PART = /^[a-z0-9](?:[a-z0-9._+-]{0,62}[a-z0-9])?$/i;
 /** One plain addr-spec: nodemailer would read "a@x.se b@y.se" as a list and send to both. */
 const PLAIN_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/;
 
+/** Whether a value (trimmed, on one line) is one plain address that buildMessage will take. */
+export function isPlainAddress(value: string): boolean {
+  return PLAIN_ADDRESS.test(oneLine(value).trim());
+}
+
 /** A message that cannot be built as asked (an address that is not one plain address): retrying will not help. */
 export class UnsendableEmailError extends Error {}
 

@@ -226,7 +226,7 @@ export class MessageLedger {
         changed.set(event.messageId, {
           status: event.status,
           providerMessageId: event.providerMessageId ?? null,
-          error: event.error ?? null,
+          error: event.error == null ? null : storableText(event.error),
         });
         appliedEventIds.push(rowId);
       }
@@ -276,7 +276,7 @@ export class MessageLedger {
           events.map((e) => e.status ?? e.eventType),
           events.map((e) => e.source),
           events.map((e) => e.providerEventId),
-          events.map((e) => JSON.stringify(e.payload ?? null)),
+          events.map((e) => JSON.stringify(e.payload ?? null, storableJson)),
         ],
       );
     const rowIdByKey = new Map(rows.map((r) => [key(r.source, r.provider_event_id, r.message_id, r.status), r.id]));
@@ -397,6 +397,17 @@ export class MessageLedger {
 /** Nats-Msg-Id of a send job: message id plus its dispatch sequence (a re-publish needs a new one). */
 export function sendJobMsgId(messageId: string, dispatchSeq: number): string {
   return `${messageId}:${dispatchSeq}`;
+}
+
+/** PostgreSQL text and jsonb hold no NUL and no lone surrogate; a remote server's words are stored without them. */
+function storableText(s: string): string {
+  return (s.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
+}
+
+function storableJson(_key: string, v: unknown): unknown {
+  if (typeof v === 'string') return storableText(v);
+  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), x]));
+  return v;
 }
 
 function reasonOf(e: AddressEffect): string {

@@ -66,7 +66,9 @@ export async function dsnReport(messageId: string, raw: Buffer | string): Promis
   if (!status) return null;
   const recipient = (status.originalRecipient ?? status.finalRecipient ?? '').toLowerCase();
   // The same report delivered twice (a retrying MTA) is one event; another status for the message is another.
-  const eventId = `dsn:${messageId}:${status.action}:${status.status ?? ''}:${createHash('sha256').update(recipient).digest('hex').slice(0, 16)}`;
+  // The Status field is the remote server's text: only its code-like characters go into the (indexed) id.
+  const code = (status.status ?? '').replace(/[^\w.]/g, '').slice(0, 32);
+  const eventId = `dsn:${messageId}:${status.action}:${code}:${createHash('sha256').update(recipient).digest('hex').slice(0, 16)}`;
   return emailReport(
     { messageId, eventType: `dsn_${status.action}`, source: 'dsn', providerEventId: eventId, payload: { ...status, subject: mail.subject ?? null } },
     feedbackOf(status)!,

@@ -17,6 +17,10 @@ describe('classifyEmailFeedback: status and address effect of each report', () =
     ['SES Permanent/General without a code', bounce(null, 'Permanent', 'General'), 'bounced', 'hard_bounce', 'Permanent/General'],
     ['SES Permanent/General with generic 5.0.0', bounce('5.0.0', 'Permanent', 'General'), 'bounced', 'hard_bounce', 'Permanent/General'],
     ['SES Permanent/NoEmail', bounce(null, 'Permanent', 'NoEmail'), 'bounced', 'hard_bounce', 'Permanent/NoEmail'],
+    // No enhanced code, but the reply says the mailbox is full: that is no proof of a bad address.
+    ['SES Permanent/General, basic 552 storage exceeded', bounce(null, 'Permanent', 'General', 'smtp; 552 Requested mail action aborted: exceeded storage allocation'), 'bounced', null, 'Permanent/General'],
+    ['SES Permanent/General, "mailbox is full" in the text', bounce('5.0.0', 'Permanent', 'General', 'smtp; 550 Mailbox is full'), 'bounced', null, 'Permanent/General'],
+    ['SendGrid Invalid Address over quota', bounce('5.0.0', 'bounce', 'Invalid Address', '550 user over quota'), 'bounced', null, 'bounce/Invalid Address'],
     ['code wins: SES Permanent/General carrying 5.7.1', bounce('5.7.1', 'Permanent', 'General'), 'failed', null, '5.7.1'],
     ['code wins: SES Permanent/General carrying 5.2.2', bounce('5.2.2', 'Permanent', 'General'), 'bounced', null, '5.2.2'],
     ['code wins: SES Transient carrying 5.1.1', bounce('5.1.1', 'Transient', 'General'), 'bounced', 'hard_bounce', '5.1.1'],

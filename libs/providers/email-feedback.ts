@@ -49,6 +49,8 @@ const INVALID_ADDRESS = new Set(['5.1.1', '5.1.2', '5.1.3', '5.1.10']);
 /** Codes about our sender or our message, not the address: 5.1.7 / 5.1.8 bad sender address. */
 const SENDER_SIDE = new Set(['5.1.7', '5.1.8']);
 const MAILBOX_FULL = new Set(['5.2.2', '4.2.2']);
+/** A full mailbox said in words or by the basic 452/552 reply, for reports without a specific status code. */
+const MAILBOX_FULL_TEXT = /(^|[^\d.])[45]52(?![\d.])|mailbox (is )?full|over ?quota|quota exceeded|exceeded storage|insufficient storage/i;
 /** SES labels that prove an invalid address when no specific status code says otherwise. */
 const SES_HARD_SUBTYPES = new Set(['general', 'noemail']);
 /** SES labels about the message itself (size, content) or SES's own lists: the message failed, the address is fine. */
@@ -116,7 +118,9 @@ export function classifyEmailFeedback(f: EmailFeedback): FeedbackVerdict {
       const code = fromStatus && !isGeneric(fromStatus) ? fromStatus : (fromDiagnostic ?? fromStatus);
       const label = (f.label ?? '').trim().toLowerCase();
       const subType = (f.subType ?? '').trim().toLowerCase();
-      const v = byCode(code) ?? byLabel(label, subType);
+      const v =
+        byCode(code) ??
+        (MAILBOX_FULL_TEXT.test(f.diagnostic ?? '') ? { status: 'bounced' as const, hard: false, why: 'mailbox full' } : byLabel(label, subType));
       const labelText = [f.label, f.subType].filter(Boolean).join('/');
       const detail = code && !isGeneric(code) ? code : labelText || code;
       const error = [`bounce ${detail ?? ''}`.trim(), v.why, f.diagnostic?.trim()].filter(Boolean).join(': ').slice(0, 500);

@@ -108,6 +108,12 @@ describe('RFC 3464 delivery status notifications', () => {
     expect(c!.providerEventId).not.toBe(a!.providerEventId);
   });
 
+  it('keeps its event id short and storable whatever the Status field holds (a NUL, or kilobytes of it)', async () => {
+    const r = (await dsnReport(ID, dsn('failed', `5.1.1\u0000${'x'.repeat(5000)}`, '550 5.1.1 no such user')))!;
+    expect(r.providerEventId).not.toContain('\u0000');
+    expect(r.providerEventId.length).toBeLessThan(200);
+  });
+
   it('is null for mail without a delivery-status part', async () => {
     expect(await dsnReport(ID, 'From: a@b.test\r\nSubject: Out of office\r\n\r\nI am away.\r\n')).toBeNull();
   });

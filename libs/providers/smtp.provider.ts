@@ -1,5 +1,5 @@
 import nodemailer, { SendMailOptions, Transporter } from 'nodemailer';
-import { classifyEmailFeedback } from './email-feedback';
+import { classifyEmailFeedback, enhancedStatusCode } from './email-feedback';
 import { RetryableProviderError, SubmitResult } from './send-result';
 import { verpAddress } from './verp';
 
@@ -68,7 +68,9 @@ export class SmtpProvider {
       // or an address nodemailer cannot put on an envelope. A 5xx at AUTH or MAIL FROM, or any
       // connection trouble, is the relay's problem: retry, and let the breaker see it.
       // Some relays refuse relaying or demand auth at RCPT TO (530, 5.7.0, "relay"): still the relay's problem.
-      const relayRefusal = e.responseCode === 530 || /\b5\.7\.0\b|relay|auth/i.test(e.response ?? '');
+      // An address status (5.1.x) is about the recipient whatever its text says ("User unknown in relay recipient table").
+      const addressStatus = /^[45]\.1\./.test(enhancedStatusCode(e.response) ?? '');
+      const relayRefusal = !addressStatus && (e.responseCode === 530 || /\b5\.7\.0\b|relay|auth/i.test(e.response ?? ''));
       const perMessage = (e.command === 'RCPT TO' || e.command === 'DATA') && !relayRefusal;
       if (perMessage && e.responseCode && e.responseCode >= 500) {
         const hard = /\b5\.1\.(1|2|3|6|10)\b/.test(e.response ?? '');

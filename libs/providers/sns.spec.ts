@@ -1,6 +1,6 @@
 import { createSign } from 'node:crypto';
 import { SES_TOPIC, SNS_CERT_URL, snsSigner, SnsSigner } from '../../test/support/sns-signer';
-import { CertificateSource, isSnsUrl, SnsEndpoint, SnsRejected, snsStringToSign, SubscriptionClient } from './sns';
+import { CertificateSource, isSnsUrl, SnsCertificateUnavailable, SnsEndpoint, SnsRejected, snsStringToSign, SubscriptionClient } from './sns';
 
 /** A certificate source answering one PEM, recording what it was asked for. */
 class PemSource implements CertificateSource {
@@ -33,7 +33,7 @@ describe('SNS message signatures', () => {
   beforeEach(() => {
     certs = new PemSource(signer.certPem);
     subs = new RecordingSubscriptions();
-    sns = new SnsEndpoint(certs, subs);
+    sns = new SnsEndpoint(certs, subs, { topicArns: [SES_TOPIC] });
   });
 
   const notification = (extra: Record<string, string> = {}) => ({ Type: 'Notification', Message: '{"notificationType":"Delivery"}', ...extra });
@@ -49,6 +49,12 @@ describe('SNS message signatures', () => {
       timestamp: m.Timestamp,
     });
     expect(certs.asked).toEqual([SNS_CERT_URL]);
+  });
+
+  it('tells a certificate it cannot fetch now (answered 503, SNS retries) from a forged message', async () => {
+    const unreachable: CertificateSource = { fetch: async () => Promise.reject(new Error('getaddrinfo ENOTFOUND')) };
+    const endpoint = new SnsEndpoint(unreachable, subs, { topicArns: [SES_TOPIC] });
+    await expect(endpoint.receive(body(signer.message(notification())))).rejects.toThrow(SnsCertificateUnavailable);
   });
 
   it('signs the canonical string: the type\'s fields in order, Subject only when present', () => {
@@ -97,10 +103,22 @@ describe('SNS message signatures', () => {
   });
 
   it('rejects a certificate that is no certificate, and an unexpected topic when topics are configured', async () => {
-    const bad = new SnsEndpoint(new PemSource(signer.keyPem), subs);
+    const bad = new SnsEndpoint(new PemSource(signer.keyPem), subs, { topicArns: [SES_TOPIC] });
     await expect(bad.receive(body(signer.message(notification())))).rejects.toThrow('not a certificate');
     const pinned = new SnsEndpoint(certs, subs, { topicArns: ['arn:aws:sns:eu-north-1:123456789012:other'] });
     await expect(pinned.receive(body(signer.message(notification())))).rejects.toThrow('unexpected topic');
+  });
+
+  it('accepts nothing, and confirms no subscription, when no topic is configured (any AWS account can make SNS sign)', async () => {
+    const open = new SnsEndpoint(certs, subs, { topicArns: [] });
+    await expect(open.receive(body(signer.message(notification())))).rejects.toThrow(SnsRejected);
+    const url = 'https://sns.eu-north-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=abc';
+    const confirm = signer.message({ Type: 'SubscriptionConfirmation', Message: 'confirm', SubscribeURL: url, Token: 'abc' });
+    await expect(open.receive(body(confirm))).rejects.toThrow(SnsRejected);
+    await expect(sns.receive(body({ ...confirm }))).resolves.toMatchObject({ kind: 'subscribed' });
+    const foreign = signer.message({ Type: 'SubscriptionConfirmation', Message: 'c', SubscribeURL: url, Token: 'abc', TopicArn: 'arn:aws:sns:eu-north-1:999999999999:theirs' });
+    await expect(sns.receive(body(foreign))).rejects.toThrow('unexpected topic');
+    expect(subs.confirmed).toEqual([url]);
   });
 
   it('confirms a signed SubscriptionConfirmation by visiting its SubscribeURL through the client', async () => {

@@ -17,6 +17,9 @@ export interface SubscriptionClient {
 
 export class SnsRejected extends Error {}
 
+/** The signing certificate could not be fetched now: worth SNS's retry (answered 503), not a verdict on the message. */
+export class SnsCertificateUnavailable extends Error {}
+
 /** Whether a URL is an https URL on an SNS regional host (no credentials, default port). */
 export function isSnsUrl(url: unknown): url is string {
   if (typeof url !== 'string') return false;
@@ -56,8 +59,8 @@ export type SnsReceipt =
   | { kind: 'notification'; messageId: string; topicArn: string; message: string; timestamp: string };
 
 export interface SnsOptions {
-  /** When set, only these topics are accepted (AWS advises rejecting unexpected topics). */
-  topicArns?: string[];
+  /** The only topics accepted; none configured accepts nothing (SNS signs any AWS account's topic, so a signature alone proves no SES of ours). */
+  topicArns: string[];
 }
 
 /**
@@ -69,7 +72,7 @@ export class SnsEndpoint {
   constructor(
     private readonly certificates: CertificateSource,
     private readonly subscriptions: SubscriptionClient,
-    private readonly opts: SnsOptions = {},
+    private readonly opts: SnsOptions,
   ) {}
 
   /** Parses and verifies a raw POST body; throws SnsRejected for anything not provably from SNS. */
@@ -91,14 +94,15 @@ export class SnsEndpoint {
     if (!isSnsUrl(m.SigningCertURL) || !new URL(m.SigningCertURL).pathname.endsWith('.pem')) {
       throw new SnsRejected('SigningCertURL is not an SNS certificate URL');
     }
-    if (this.opts.topicArns?.length && !this.opts.topicArns.includes(m.TopicArn as string)) throw new SnsRejected('unexpected topic');
+    if (!this.opts.topicArns.length) throw new SnsRejected('no SNS topic is configured (SES_SNS_TOPIC_ARNS)');
+    if (!this.opts.topicArns.includes(m.TopicArn as string)) throw new SnsRejected('unexpected topic');
     const text = snsStringToSign(m);
     let pem: string;
     try {
       pem = await this.certificates.fetch(m.SigningCertURL);
     } catch (err) {
       // Not a verdict on the message: the provider retries what we could not check.
-      throw new Error(`SNS certificate unavailable: ${(err as Error).message}`);
+      throw new SnsCertificateUnavailable(`SNS certificate unavailable: ${(err as Error).message}`);
     }
     let cert: X509Certificate;
     try {

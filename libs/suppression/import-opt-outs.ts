@@ -14,8 +14,10 @@ export const importOptOutsSchema = z
     addressBookId: uuidSchema.optional(),
     source: z
       .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,50}$/, 'letters, digits and _ . : - only, at most 50')
-      .default('import'),
+      .regex(/^[A-Za-z0-9_.:-]{1,43}$/, 'letters, digits and _ . : - only, at most 43')
+      .optional()
+      // Always marked as imported: an import can never pass for the recipient's own STOP or click (which a START or re-subscribe may lift).
+      .transform((v) => (v ? `import:${v}` : 'import')),
   })
   .strict();
 

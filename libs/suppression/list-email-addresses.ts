@@ -36,7 +36,8 @@ export class ListEmailAddresses {
   async execute(input: { tenantId: TenantId; query: unknown }): Promise<{ items: EmailAddressView[]; nextCursor: string | null }> {
     const q = parseInput(emailAddressesQuerySchema, input.query, 'query');
     const after = q.cursor === undefined ? null : Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (after !== null && !after.includes('@')) throw new ValidationError([{ field: 'query.cursor', reason: 'must be a cursor from a previous page' }]);
+    // Our cursors are addresses; one with a NUL (PostgreSQL refuses it in text) is not ours.
+    if (after !== null && (!after.includes('@') || after.includes('\u0000'))) throw new ValidationError([{ field: 'query.cursor', reason: 'must be a cursor from a previous page' }]);
     const rows: {
       address: string;
       status: EmailAddressStatus;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { SANDBOX_EMAIL } from '../../apps/provider-sandbox/src/magic';
-import { snsSigner, SnsSigner } from '../support/sns-signer';
+import { SES_TOPIC, snsSigner, SnsSigner } from '../support/sns-signer';
 import { TestCluster } from '../support/test-cluster';
 
 /**
@@ -32,6 +32,7 @@ describe('bounces and complaints', () => {
     writeFileSync(join(certDir, 'sns.pem'), sns.certPem);
     cluster = await TestCluster.start('bounces', {
       SNS_CERT_PEM_FILE: join(certDir, 'sns.pem'),
+      SES_SNS_TOPIC_ARNS: SES_TOPIC,
       SENDGRID_WEBHOOK_PUBLIC_KEY: sg.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
       EMAIL_SOFT_BOUNCE_WINDOW_MS: '4000',
       EMAIL_SOFT_BOUNCE_RETRY_MAX_MS: '400',
@@ -193,6 +194,14 @@ describe('bounces and complaints', () => {
     expect(await sendDsn('postmaster@bounces.utskick.test', dsnText('x', 'fine@example.org', 'failed', '5.1.1', '550 5.1.1 unknown'))).toEqual({ ok: false, code: 550 });
     expect(await statusOf(sent.get('fine@example.org')!.id)).toBe('delivered');
     expect(await globalEntry('fine@example.org')).toEqual([]);
+
+    // Garbage is taken and dropped; a report with a NUL in its fields is stored, not answered 451 for ever.
+    const verpPolicy = await returnPath(policyDsn);
+    expect(await sendDsn(verpPolicy, 'this is \u0000 not a mail at all\r\n\r\n--\r\n')).toEqual({ ok: true });
+    expect(await sendDsn(verpPolicy, dsnText(verpPolicy, policyDsn, 'delayed', '4.4.7\u0000', '451 4.4.7 still\u0000 trying'))).toEqual({ ok: true });
+    // The latest mail to that address may be tenant B's: the VERP address names the message.
+    const policyMessage = /^bounces\+([0-9a-f-]{36})\./.exec(verpPolicy)![1];
+    expect((await eventsOf(policyMessage, 'dsn')).at(-1)).toEqual({ status: 'dsn_delayed', applied: false });
   });
 
   it('a complaint (SES) marks the message spam and blocks the address globally; a SendGrid unsubscribe opts out tenant A only', async () => {
@@ -224,6 +233,9 @@ describe('bounces and complaints', () => {
     // A correctly signed confirmation whose SubscribeURL is not on SNS is never visited.
     const offHost = sns.message({ Type: 'SubscriptionConfirmation', Message: 'confirm', SubscribeURL: 'https://evil.test/confirm', Token: 't' });
     expect(await postSns(offHost)).toBe(403);
+    // Signed by SNS, but for a topic in someone else's AWS account.
+    const foreign = sesNotification(id, bounce);
+    expect(await postSns(sns.message({ Type: 'Notification', Message: foreign.Message, TopicArn: 'arn:aws:sns:eu-north-1:999999999999:theirs' }))).toBe(403);
 
     const sgBounce = [sgEvent(id, 'bounce', { type: 'bounce', status: '5.1.1' })];
     expect(await postSendgrid(sgBounce, { key: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey })).toBe(403);
@@ -356,7 +368,7 @@ describe('bounces and complaints', () => {
       const res = await cluster.api('POST', '/v1/opt-outs/import', b.apiKey, {
         channel: 'email',
         addresses: ['Old@Example.org', 'not an address', 'old@example.org', 42, 'other@example.org'],
-        source: 'previous_system',
+        source: 'one_click', // named as the system's own sources are: still marked as imported
       });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
@@ -370,7 +382,7 @@ describe('bounces and complaints', () => {
       expect(toBook.body).toEqual({ imported: 1, errors: [] });
       const checked = await check(b.apiKey, 'old@example.org');
       expect(checked.body.optOuts.map((o: { scope: string; addressBookId: string | null; source: string }) => [o.scope, o.addressBookId, o.source])).toEqual([
-        ['tenant', null, 'previous_system'],
+        ['tenant', null, 'import:one_click'],
         ['book', book.body.id, 'import'],
       ]);
       // Another tenant's book, too many rows: refused.

@@ -137,6 +137,7 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
     ['CR/LF in the subject', { subject: 'Hej\r\nBcc: x@evil.test' }, { field: 'email.subject', reason: 'must not contain a line break' }],
     ['CR/LF in the sender name', { sender: { ...sender, name: 'Anna\r\nBcc: x@evil.test' } }, { field: 'email.sender.name', reason: 'must not contain a line break' }],
     ['a reply address that is not one', { sender: { ...sender, replyTo: 'anna, x@evil.test' } }, { field: 'email.sender.replyTo', reason: 'must be an e-mail address' }],
+    ['a From local part that is no dot-atom', { fromLocalPart: 'anna..berg' }, { field: 'email.fromLocalPart', reason: 'must not have two dots in a row' }],
   ])('refuses %s with a 400 naming it', async (_name, email, error) => {
     const res = await api('POST', '/v1/campaigns', { name: 'x', channel: 'email', audience: { all: true }, email: { subject: 'Hej', text: 'Hej', ...email } });
     expect(res.status).toBe(400);
@@ -193,6 +194,18 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
     expect(sms.status).toBe(201);
     expect((await api('POST', `/v1/campaigns/${sms.body.id}/preview`, {})).status).toBe(400);
     expect((await api('POST', `/v1/campaigns/${sms.body.id}/test`, { to: 'x@example.com' })).status).toBe(400);
+  });
+
+  it.each([
+    ['not an address', 'nobody at example'],
+    ['a list of two', 'a@example.com, b@example.com'],
+  ])('previews a recipient whose e-mail is %s (the fan-out skips it) without failing', async (_name, email) => {
+    const created = await api('POST', '/v1/contacts', { externalId: `bad-${email.length}`, firstName: 'Bad', email });
+    expect(created.status).toBe(201);
+    const c = await api('POST', '/v1/campaigns', { name: 'x', channel: 'email', audience: { contactIds: [created.body.id] }, email: { subject: 'Hej %FIRST_NAME%', text: 't', sender } });
+    const res = await api('POST', `/v1/campaigns/${c.body.id}/preview`, {});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ contact: { id: created.body.id, email }, subject: 'Hej Bad' });
   });
 
   it('sends a test of the preview rendering to one address, "[TEST] " before the subject, DKIM signed', async () => {
@@ -298,6 +311,24 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
     expect(headerLines(mail.raw, 'List-Unsubscribe-Post')).toEqual([]);
     expect(mail.raw).not.toContain(`${cluster.env.PUBLIC_BASE_URL}/u/`);
     expect((await dkim(mail.raw, domain.records))[0].status.result).toBe('pass');
+  });
+
+  it('mail through a book that is not for marketing is transactional too: no list headers, no unsubscribe links', async () => {
+    const book = await api('POST', '/v1/address-books', { name: 'Personal', marketing: false });
+    expect(book.status).toBe(201);
+    expect((await api('POST', `/v1/address-books/${book.body.id}/contacts`, { contactIds: [contacts.asa] })).status).toBeLessThan(300);
+    const id = await cluster.launch(tenant.apiKey, {
+      name: 'Personalinfo',
+      channel: 'email',
+      audience: { addressBookId: book.body.id },
+      email: { subject: 'Personalinfo', text: 'Möte på fredag.', sender },
+    });
+    await cluster.waitCompleted(tenant.apiKey, id, 60_000, (c) => c.counts.delivered === 1);
+    const [mail] = await mailsTo('asa@example.com', 3);
+    expect((await simpleParser(mail.raw)).subject).toBe('Personalinfo');
+    expect(headerLines(mail.raw, 'List-Unsubscribe')).toEqual([]);
+    expect(headerLines(mail.raw, 'List-Unsubscribe-Post')).toEqual([]);
+    expect(mail.raw).not.toContain(`${cluster.env.PUBLIC_BASE_URL}/u/`);
   });
 
   it('a layout in use cannot be deleted; a domain can, and mail then goes from EMAIL_FROM', async () => {

@@ -331,6 +331,15 @@ describe('recipient pages: unsubscribe, re-subscribe, confirm', () => {
       expect(rest.body).toEqual({ items: [expect.objectContaining({ address: 'jonas@example.com' })], nextCursor: null });
     });
 
+    it('a cursor that is not one of ours is a 400, never a 500', async () => {
+      // "AEA" decodes to a NUL and an "@": PostgreSQL refuses NUL in text.
+      for (const cursor of ['AEA', Buffer.from('x@\u0000y').toString('base64url'), 'YQ']) {
+        const res = await cluster.api('GET', `/v1/email/addresses?cursor=${cursor}`, a.apiKey);
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'query.cursor', reason: 'must be a cursor from a previous page' }]);
+      }
+    });
+
     async function confirmUrl(address: string): Promise<string> {
       const id = await messageId(request, address);
       const { parsed } = await mailOf(id);

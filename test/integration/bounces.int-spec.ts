@@ -78,6 +78,16 @@ describe('bounces and complaints in the ledger', () => {
     expect((await ds.query('SELECT count(*)::int AS n FROM message_events WHERE message_id = $1', [id]))[0].n).toBe(1);
   });
 
+  it('a report carrying NUL characters or a lone surrogate (a remote MTA\'s diagnostic) is stored, not refused by PostgreSQL', async () => {
+    const id = await message('nul@example.com');
+    const feedback: EmailFeedback = { kind: 'bounce', statusCode: '5.1.1', diagnostic: 'smtp; 550 5.1.1 user\u0000unknown \ud800' };
+    const e = { ...event(id, feedback), payload: { diagnosticCode: 'user\u0000unknown \ud800', 'k\u0000': ['x\u0000'] } };
+    await expect(ledger.applyEvents([e])).resolves.toMatchObject({ stored: 1, applied: 1 });
+    expect(await row(id)).toEqual({ status: 'bounced', error: 'bounce 5.1.1: mailbox does not exist: smtp; 550 5.1.1 userunknown \ufffd' });
+    const [stored] = await ds.query(`SELECT payload FROM message_events WHERE message_id = $1`, [id]);
+    expect(stored.payload).toEqual({ diagnosticCode: 'userunknown \ufffd', k: ['x'] });
+  });
+
   it('a complaint after delivery: spam, blocked globally (complaint), Problem(spam)', async () => {
     const id = await message('angry@example.com', 'delivered');
     await ledger.applyEvents([event(id, { kind: 'complaint', feedbackType: 'abuse' })]);

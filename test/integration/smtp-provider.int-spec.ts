@@ -19,6 +19,9 @@ describe('SmtpProvider', () => {
       },
       onRcptTo(address, _session, cb) {
         if (address.address.startsWith('nouser@')) return cb(Object.assign(new Error('5.1.1 mailbox does not exist'), { responseCode: 550 }));
+        // Postfix's own wording for an unknown user behind relay_recipient_maps.
+        if (address.address.startsWith('relayuser@'))
+          return cb(Object.assign(new Error('5.1.1 <relayuser@example.com>: Recipient address rejected: User unknown in relay recipient table'), { responseCode: 550 }));
         if (address.address.startsWith('policy@')) return cb(Object.assign(new Error('5.7.1 rejected by policy'), { responseCode: 550 }));
         if (address.address.startsWith('norelay@')) return cb(Object.assign(new Error('5.7.1 Relaying denied'), { responseCode: 550 }));
         if (address.address.startsWith('needauth@')) return cb(Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 }));
@@ -63,6 +66,16 @@ describe('SmtpProvider', () => {
     const p = provider();
     expect(await p.submit(mail('nouser@example.com'))).toMatchObject({ addressEffect: { kind: 'hard_bounce', source: 'smtp', detail: '5.1.1' } });
     expect(await p.submit(mail('policy@example.com'))).not.toHaveProperty('addressEffect');
+    await p.close();
+  });
+
+  it('a 5.1.1 whose text mentions "relay" (Postfix: "User unknown in relay recipient table") is still a hard bounce, not a relay refusal', async () => {
+    const p = provider();
+    expect(await p.submit(mail('relayuser@example.com'))).toMatchObject({
+      kind: 'rejected',
+      status: 'bounced',
+      addressEffect: { kind: 'hard_bounce', source: 'smtp', detail: '5.1.1' },
+    });
     await p.close();
   });
 

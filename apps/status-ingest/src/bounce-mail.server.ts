@@ -4,6 +4,7 @@ import { logger } from '@utskick/observability';
 import { dsnReport, EmailReport, parseVerpAddress } from '@utskick/providers';
 import { AddressInfo } from 'node:net';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { readBounded } from './read-bounded';
 import { StatusEvents } from './status-events';
 
 const MAX_SIZE = 10 * 1024 * 1024;
@@ -71,21 +72,20 @@ export class BounceMailServer implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, secret: string, cb: (err?: Error | null, message?: string) => void): void {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('error', (err) => cb(err));
-    stream.on('end', () => {
-      if (stream.sizeExceeded) return cb(smtpError(552, `5.3.4 message exceeds fixed maximum message size ${MAX_SIZE}`));
-      const raw = Buffer.concat(chunks);
-      const ids = [...new Set(session.envelope.rcptTo.map((r) => parseVerpAddress(secret, r.address)).filter((id): id is string => !!id))];
-      this.record(ids, raw).then(
-        (n) => cb(null, n ? 'OK: report recorded' : 'OK: no delivery status report, ignored'),
-        (err: Error) => {
-          this.log.warn({ err: err.message }, 'bounce report not recorded; the sender will retry');
-          cb(smtpError(451, '4.3.0 try again later'));
-        },
-      );
-    });
+    readBounded(stream, MAX_SIZE).then(
+      (raw) => {
+        if (!raw) return cb(smtpError(552, `5.3.4 message exceeds fixed maximum message size ${MAX_SIZE}`));
+        const ids = [...new Set(session.envelope.rcptTo.map((r) => parseVerpAddress(secret, r.address)).filter((id): id is string => !!id))];
+        this.record(ids, raw).then(
+          (n) => cb(null, n ? 'OK: report recorded' : 'OK: no delivery status report, ignored'),
+          (err: Error) => {
+            this.log.warn({ err: err.message }, 'bounce report not recorded; the sender will retry');
+            cb(smtpError(451, '4.3.0 try again later'));
+          },
+        );
+      },
+      (err: Error) => cb(err),
+    );
   }
 
   private async record(messageIds: string[], raw: Buffer): Promise<number> {

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';
 import { DomainError } from '@utskick/http';
-import { sesReport, SnsEndpoint, SnsRejected } from '@utskick/providers';
+import { sesReport, SnsCertificateUnavailable, SnsEndpoint, SnsRejected } from '@utskick/providers';
 import type { Request } from 'express';
 import { StatusEvents } from './status-events';
 
@@ -26,6 +26,7 @@ export class SesWebhookController {
       receipt = await this.sns.receive(raw);
     } catch (err) {
       if (err instanceof SnsRejected) throw new DomainError('bad_signature', 403, `Not a message signed by Amazon SNS: ${err.message}`);
+      if (err instanceof SnsCertificateUnavailable) throw new DomainError('certificate_unavailable', 503, 'The SNS signing certificate cannot be fetched now; SNS retries', [], true);
       throw err;
     }
     if (receipt.kind !== 'notification') return;

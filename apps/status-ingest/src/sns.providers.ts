@@ -28,9 +28,8 @@ export const snsProviders: Provider[] = [
     inject: [SNS_CERTIFICATE_SOURCE, SNS_SUBSCRIPTION_CLIENT],
     useFactory: (certificates: CertificateSource, subscriptions: SubscriptionClient) => {
       const topics = loadConfig(statusIngestSchema).SES_SNS_TOPIC_ARNS;
-      return new SnsEndpoint(certificates, subscriptions, {
-        topicArns: topics ? topics.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
-      });
+      // Unset: every SNS post is refused (a topic of any AWS account would otherwise be subscribed and trusted).
+      return new SnsEndpoint(certificates, subscriptions, { topicArns: (topics ?? '').split(',').map((t) => t.trim()).filter(Boolean) });
     },
   },
 ];
