@@ -51,6 +51,8 @@ How each figure is produced:
 
 - **Seed time**: a fresh tenant, N contacts (distinct Swedish mobiles \`+4670…\` and e-mail addresses)
   upserted with \`POST /v1/contacts/bulk\`, 10,000 per call, one call at a time.
+- **E-mail** runs send from a sending domain created for the run (so every mail is DKIM-signed, RSA-2048),
+  with a placeholder in subject and body and the sender's name and office.
 - **Estimate / Execute call**: the response times of \`POST /v1/campaigns/{id}/estimate\` and of
   \`POST …/execute\` (which computes the same estimate for its credit check). The SMS text has a placeholder,
   so every recipient's text is rendered, counted and priced.
@@ -311,6 +313,8 @@ async function main(): Promise<number> {
     // Enough credit for every part, and the sender the campaign names.
     expectStatus('top up', await http('POST', `${o.api}/v1/admin/tenants/${tenantId}/credits`, o.adminToken, { amount: N * 1000 }), 200);
     if (o.channel === 'sms') expectStatus('register sender', await http('POST', `${o.api}/v1/senders`, apiKey, { kind: 'alphanumeric', value: 'Utskick' }), 201);
+    // E-mail as in production: from the tenant's own domain, DKIM-signed.
+    if (o.channel === 'email') expectStatus('sending domain', await http('POST', `${o.api}/v1/email/domains`, apiKey, { domain: `bench-${Date.now()}.utskick.test` }), 201);
     log(`tenant ${tenantId}; seeding ${fmtInt(N)} contacts`);
 
     sampler.start();
@@ -332,7 +336,14 @@ async function main(): Promise<number> {
     const content =
       o.channel === 'sms'
         ? { sms: { from: 'Utskick', text: 'Benchmark: hej %FIRST_NAME|du%, school starts on Monday at 08:00.' } }
-        : { email: { subject: 'Benchmark', text: 'Hej! Här är nyheterna.', html: '<p>Hej! Här är nyheterna.</p>' } };
+        : {
+            email: {
+              subject: 'Benchmark för %FIRST_NAME%',
+              text: 'Hej %FIRST_NAME%! Här är nyheterna.',
+              html: '<p>Hej %FIRST_NAME%! Här är nyheterna.</p>',
+              sender: { name: 'Bench', office: 'Stockholm', replyTo: 'bench@example.com' },
+            },
+          };
     const created = await http<{ id: string }>('POST', `${o.api}/v1/campaigns`, apiKey, {
       name: `bench ${o.channel} ${N}`,
       channel: o.channel,
