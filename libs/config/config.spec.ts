@@ -17,6 +17,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig(natsSchema, { NATS_PREFIX: 'Bad.Prefix' })).toThrow(/NATS_PREFIX/);
   });
 
+  it.each([
+    ['127.0.0.1:5353', ['127.0.0.1:5353']],
+    ['192.0.2.1, [2001:db8::1]:53', ['192.0.2.1', '[2001:db8::1]:53']],
+    ['ns.example.se', null],
+    ['127.0.0.1:', null],
+  ])('DNS_SERVERS %j → %j', (value, servers) => {
+    const env = { ADMIN_TOKEN: 'a'.repeat(20), DNS_SERVERS: value };
+    if (servers) expect(loadConfig(apiSchema, env).DNS_SERVERS).toEqual(servers);
+    else expect(() => loadConfig(apiSchema, env)).toThrow(/DNS_SERVERS/);
+  });
+
   // contracts.md: PUBLIC_BASE_URL is https in production; a loopback http base only for local runs (RFC 8058 wants an HTTPS one-click URI).
   it.each([
     ['https://hooks.utskick.example', true],

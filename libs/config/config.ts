@@ -81,6 +81,12 @@ export const apiSchema = z.object({
   /** With the two below, the admin API shows the webhook URLs to set at the providers for a tenant. */
   PUBLIC_BASE_URL: publicBaseUrl(),
   ELKS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Name servers that verify sending domains' DKIM records (comma-separated `ip` or `ip:port`); the system's when unset. */
+  DNS_SERVERS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i, 'IPv4 or [IPv6] addresses with an optional :port, such as 127.0.0.1:5353')))
+    .optional(),
 });
 
 /** Prices per SMS part by destination country (ISO 3166 alpha-2, or "default"), in minor units of SMS_CURRENCY. */

@@ -3,6 +3,7 @@ export * from './render-email';
 export * from './build-message';
 export * from './dkim-keys';
 export * from './sending-domains';
+export * from './verify-sending-domain';
 export * from './email-layouts';
 export * from './compose-email';
 export * from './email.module';

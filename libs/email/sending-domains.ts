@@ -32,6 +32,9 @@ export interface SendingDomainView {
   dkimSelector: string;
   /** The DNS records to publish: SPF, DKIM and DMARC. */
   records: DnsRecord[];
+  /** Whether the DKIM record was found in DNS (POST …/verify): only a verified domain sends mail. */
+  verified: boolean;
+  verifiedAt: string | null;
   createdAt: string;
 }
 
@@ -41,6 +44,8 @@ export function toSendingDomainView(d: SendingDomainEntity, spfInclude: string):
     domain: d.domain,
     dkimSelector: d.dkimSelector,
     records: dnsRecords(d.domain, d.dkimSelector, d.dkimPublicKey, spfInclude),
+    verified: d.verifiedAt != null,
+    verifiedAt: d.verifiedAt ? d.verifiedAt.toISOString() : null,
     createdAt: d.createdAt.toISOString(),
   };
 }
@@ -101,6 +106,7 @@ export class CreateSendingDomain {
         domain: r.domain,
         dkimSelector: r.dkim_selector,
         dkimPublicKey: r.dkim_public_key,
+        verifiedAt: null,
         createdAt: r.created_at,
       }),
       this.cfg.SPF_INCLUDE,
@@ -108,14 +114,14 @@ export class CreateSendingDomain {
   }
 }
 
-/** How a tenant's mail goes out: its name and locale for the footer, its sending domain (the first registered) with the key. */
+/** How a tenant's mail goes out: its name and locale for the footer, its sending domain (the first registered of the verified) with the key. */
 export interface TenantMailIdentity {
   tenantName: string;
   locale: 'sv' | 'en' | 'fr';
   domain: SendingDomainKey | null;
 }
 
-/** Loads tenants' mail identities in one query, decrypting each domain's DKIM key. */
+/** Loads tenants' mail identities in one query, decrypting each domain's DKIM key; an unverified domain is not used. */
 export async function loadMailIdentities(db: DataSource, tenantIds: string[], domainKeySecret: string): Promise<Map<string, TenantMailIdentity>> {
   if (!tenantIds.length) return new Map();
   const rows: { id: string; name: string; locale: 'sv' | 'en' | 'fr'; domain: string | null; dkim_selector: string | null; dkim_private_key_enc: string | null }[] =
@@ -123,7 +129,7 @@ export async function loadMailIdentities(db: DataSource, tenantIds: string[], do
       `SELECT t.id, t.name, t.locale, d.domain, d.dkim_selector, d.dkim_private_key_enc
          FROM tenants t
          LEFT JOIN LATERAL (SELECT domain, dkim_selector, dkim_private_key_enc FROM sending_domains s
-                             WHERE s.tenant_id = t.id ORDER BY s.created_at, s.id LIMIT 1) d ON true
+                             WHERE s.tenant_id = t.id AND s.verified_at IS NOT NULL ORDER BY s.created_at, s.id LIMIT 1) d ON true
         WHERE t.id = ANY($1::uuid[])`,
       [tenantIds],
     );

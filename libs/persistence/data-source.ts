@@ -4,8 +4,9 @@ import { ENTITIES } from './entities/entities';
 import { InitialLedger1764000000000 } from './migrations/1764000000000-initial-ledger';
 import { SmsDoneRight1765000000000 } from './migrations/1765000000000-sms-done-right';
 import { EmailDoneRight1766000000000 } from './migrations/1766000000000-email-done-right';
+import { SendingDomainVerification1767000000000 } from './migrations/1767000000000-sending-domain-verification';
 
-export const MIGRATIONS = [InitialLedger1764000000000, SmsDoneRight1765000000000, EmailDoneRight1766000000000];
+export const MIGRATIONS = [InitialLedger1764000000000, SmsDoneRight1765000000000, EmailDoneRight1766000000000, SendingDomainVerification1767000000000];
 
 /** Arbitrary constant key of the advisory lock that serialises migrations across services starting together. */
 const MIGRATION_LOCK_KEY = 7_301_944_201;

@@ -1,6 +1,7 @@
 import { linkUrl } from '@utskick/email';
 import { authenticate } from 'mailauth';
 import { ParsedMail, simpleParser } from 'mailparser';
+import { startDnsServer, TestDnsServer } from '../support/dns-server';
 import { TestCluster } from '../support/test-cluster';
 import { waitFor } from '../support/test-env';
 
@@ -33,6 +34,7 @@ async function dkim(raw: string, records: { name: string; value: string }[]) {
 
 describe('composed e-mail: sending domain, layout, sender, placeholders, list headers, DKIM (e2e)', () => {
   let cluster: TestCluster;
+  let dns: TestDnsServer;
   let tenant: { id: string; apiKey: string };
   let other: { id: string; apiKey: string };
   let domain: { id: string; domain: string; records: { purpose: string; type: string; name: string; value: string }[] };
@@ -50,7 +52,9 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
   }
 
   beforeAll(async () => {
-    cluster = await TestCluster.start('email_compose');
+    // The API verifies sending domains against this name server only.
+    dns = await startDnsServer();
+    cluster = await TestCluster.start('email_compose', { DNS_SERVERS: `127.0.0.1:${dns.port}` });
     tenant = await cluster.createTenant('Föreningen Öst');
     other = await cluster.createTenant('Another tenant');
     const bulk = await api('POST', '/v1/contacts/bulk', {
@@ -67,6 +71,7 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
 
   afterAll(async () => {
     await cluster?.stop();
+    await dns?.stop();
   });
 
   it('registers a sending domain with a DKIM key and answers the SPF, DKIM and DMARC records, never the private key', async () => {
@@ -74,6 +79,7 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
     expect(res.status).toBe(201);
     domain = res.body;
     expect(domain.domain).toBe('forening-ost.se');
+    expect(res.body).toMatchObject({ verified: false, verifiedAt: null });
     const selector = (res.body as { dkimSelector: string }).dkimSelector;
     expect(selector).toMatch(/^utskick\d{6}$/);
     expect(domain.records).toEqual([
@@ -103,6 +109,41 @@ describe('composed e-mail: sending domain, layout, sender, placeholders, list he
     expect((await api('GET', `/v1/email/domains/${domain.id}`, undefined, other.apiKey)).status).toBe(404);
     expect((await api('DELETE', `/v1/email/domains/${domain.id}`, undefined, other.apiKey)).status).toBe(404);
     expect((await api('POST', '/v1/email/domains', { domain: 'not a domain' })).status).toBe(400);
+  });
+
+  it('before verification mail goes from the platform address with the sender\'s name, unsigned, in preview and when sent', async () => {
+    const c = await api('POST', '/v1/campaigns', { name: 'Före', channel: 'email', audience: { contactIds: [contacts.asa] }, email: { subject: 'Före', text: 't', sender } });
+    expect(c.status).toBe(201);
+    const preview = await api('POST', `/v1/campaigns/${c.body.id}/preview`, {});
+    expect(preview.body.from).toBe('"Anna Berg (Kontoret Göteborg)" <noreply@utskick.test>');
+    expect((await api('POST', `/v1/campaigns/${c.body.id}/test`, { to: 'unverified@example.com' })).status).toBe(202);
+    const [mail] = await mailsTo('unverified@example.com');
+    expect((await simpleParser(mail.raw)).from?.value).toEqual([{ name: 'Anna Berg (Kontoret Göteborg)', address: 'noreply@utskick.test' }]);
+    expect(headerLines(mail.raw, 'DKIM-Signature')).toEqual([]);
+    expect((await dkim(mail.raw, domain.records)).map((r) => r.status.result)).not.toContain('pass');
+  });
+
+  it('verify: 422 with no DKIM record, 422 with another key, then verified once the answered record is published', async () => {
+    const dkimRecord = domain.records.find((r) => r.purpose === 'dkim')!;
+    const missing = await api('POST', `/v1/email/domains/${domain.id}/verify`);
+    expect(missing.status).toBe(422);
+    expect(missing.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(missing.body).toMatchObject({ code: 'dns_record_missing', name: dkimRecord.name, found: [] });
+
+    const wrongKey = dkimRecord.value.replace(/p=.*$/, `p=${Buffer.from('not this domain\'s key').toString('base64')}`);
+    dns.records.set(dkimRecord.name, [wrongKey]);
+    const mismatch = await api('POST', `/v1/email/domains/${domain.id}/verify`);
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body).toMatchObject({ code: 'dns_record_mismatch', name: dkimRecord.name, found: [wrongKey] });
+    expect((await api('GET', `/v1/email/domains/${domain.id}`)).body).toMatchObject({ verified: false, verifiedAt: null });
+
+    expect((await api('POST', `/v1/email/domains/${domain.id}/verify`, undefined, other.apiKey)).status).toBe(404);
+    dns.records.set(dkimRecord.name, [dkimRecord.value]);
+    const verified = await api('POST', `/v1/email/domains/${domain.id}/verify`);
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ id: domain.id, verified: true, verifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), records: domain.records });
+    expect((await api('GET', `/v1/email/domains/${domain.id}`)).body).toEqual(verified.body);
+    expect((await api('GET', '/v1/email/domains')).body.items).toEqual([verified.body]);
   });
 
   it('layouts: #CUSTOMTEXT# and known placeholders only, tenant-scoped', async () => {

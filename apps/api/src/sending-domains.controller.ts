@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { loadConfig, sendingDomainSchema } from '@utskick/config';
-import { CreateSendingDomain, createSendingDomainSchema, SendingDomainsRepository, toSendingDomainView } from '@utskick/email';
+import { CreateSendingDomain, createSendingDomainSchema, SendingDomainsRepository, toSendingDomainView, VerifySendingDomain } from '@utskick/email';
 import { toPage } from '@utskick/http';
 import { TenantId } from '@utskick/persistence';
 import { ApiKeyGuard, CurrentTenant } from '@utskick/tenancy';
@@ -18,11 +18,12 @@ export class SendingDomainsController {
   constructor(
     private readonly domains: SendingDomainsRepository,
     private readonly createDomain: CreateSendingDomain,
+    private readonly verifyDomain: VerifySendingDomain,
   ) {}
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register a sending domain: a DKIM key is generated; answers the SPF, DKIM and DMARC records to publish; 409 when taken' })
+  @ApiOperation({ summary: 'Register a sending domain: a DKIM key is generated; answers the SPF, DKIM and DMARC records to publish (then POST …/verify); 409 when taken' })
   @ApiBody({ schema: z.toJSONSchema(createSendingDomainSchema, { unrepresentable: 'any', io: 'input' }) as object })
   create(@CurrentTenant() tenantId: TenantId, @Body() body: unknown) {
     return this.createDomain.execute({ tenantId, body });
@@ -38,6 +39,15 @@ export class SendingDomainsController {
   @ApiOperation({ summary: 'A sending domain with the DNS records to publish' })
   async get(@CurrentTenant() tenantId: TenantId, @Param('id') id: string) {
     return toSendingDomainView(await this.domains.get(tenantId, id), this.spfInclude);
+  }
+
+  @Post(':id/verify')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Look up the DKIM record in DNS; when it carries this domain\'s key the domain is verified and mail goes From it. 422 when missing or another key, 503 when DNS does not answer',
+  })
+  verify(@CurrentTenant() tenantId: TenantId, @Param('id') id: string) {
+    return this.verifyDomain.execute({ tenantId, id });
   }
 
   @Delete(':id')

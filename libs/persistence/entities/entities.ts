@@ -228,6 +228,8 @@ export class SendingDomainEntity {
   @Column('text', { name: 'dkim_selector' }) dkimSelector!: string;
   @Column('text', { name: 'dkim_public_key' }) dkimPublicKey!: string;
   @Column('text', { name: 'dkim_private_key_enc' }) dkimPrivateKeyEnc!: string;
+  /** Set when the DKIM record was found in DNS; until then mail does not go From this domain. */
+  @Column('timestamptz', { name: 'verified_at', nullable: true }) verifiedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
