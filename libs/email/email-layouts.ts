@@ -68,6 +68,15 @@ export class EmailLayoutsRepository {
     return qb.getMany();
   }
 
+  /** Whether a campaign being sent (queued or dispatching) renders with this layout: its mail must not change mid-send. */
+  async usedBySending(tenantId: TenantId, id: string): Promise<boolean> {
+    const [used] = await this.ds.query(
+      `SELECT 1 FROM campaigns WHERE tenant_id = $1 AND status IN ('queued', 'dispatching') AND content->'email'->>'layoutId' = $2 LIMIT 1`,
+      [tenantId, id],
+    );
+    return Boolean(used);
+  }
+
   /** A layout that a campaign not yet finished still uses cannot go: its mail would change mid-send. */
   async delete(tenantId: TenantId, id: string): Promise<void> {
     const layout = await this.get(tenantId, id);
@@ -100,6 +109,9 @@ export class UpdateEmailLayout {
   async execute(input: { tenantId: TenantId; layoutId: string; body: unknown }): Promise<EmailLayoutView> {
     const data = parseInput(updateEmailLayoutSchema, input.body);
     const layout = await this.layouts.get(input.tenantId, input.layoutId);
+    if ((data.html !== undefined || data.text !== undefined) && (await this.layouts.usedBySending(input.tenantId, layout.id))) {
+      throw new ConflictError('layout_in_use', 'A campaign being sent uses this layout; its content cannot change until that campaign completes');
+    }
     if (data.name !== undefined) layout.name = data.name;
     if (data.html !== undefined) layout.html = data.html || null;
     if (data.text !== undefined) layout.text = data.text || null;

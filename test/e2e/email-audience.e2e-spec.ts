@@ -59,4 +59,20 @@ describe('e-mail audience rules', () => {
       await cluster.api('PATCH', '/v1/settings', t.apiKey, { requireConfirmedEmail: false });
     }
   });
+
+  it("refuses to change a layout's content while a campaign using it is being sent; its name, and drafts, may change", async () => {
+    const layout = await cluster.api('POST', '/v1/email/layouts', t.apiKey, { name: 'Brevmall', text: 'Hej!\n#CUSTOMTEXT#\nHälsningar' });
+    expect(layout.status).toBe(201);
+    const make = async () =>
+      (await cluster.api('POST', '/v1/campaigns', t.apiKey, { name: 'Med mall', channel: 'email', audience: { all: true }, email: { subject: 'Hej', text: 'Nyheter', layoutId: layout.body.id } })).body.id;
+    await make();
+    const edit = (body: unknown) => cluster.api('PATCH', `/v1/email/layouts/${layout.body.id}`, t.apiKey, body);
+    expect((await edit({ text: 'Hej igen!\n#CUSTOMTEXT#' })).status).toBe(200); // only a draft uses it
+    // This cluster has no scheduler: an executed campaign stays queued, about to be sent.
+    expect((await cluster.api('POST', `/v1/campaigns/${await make()}/execute`, t.apiKey)).status).toBe(202);
+    const refused = await edit({ text: 'Annat\n#CUSTOMTEXT#' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('layout_in_use');
+    expect((await edit({ name: 'Brevmall 2' })).status).toBe(200);
+  });
 });

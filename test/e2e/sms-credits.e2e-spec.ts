@@ -299,4 +299,15 @@ describe('SMS estimate, rendering and credits', () => {
     const sent = (await cluster.http('provider-sandbox', 'GET', `/sandbox/sms?to=${encodeURIComponent(mobile(95))}`)).body.items;
     expect(sent).toEqual([expect.objectContaining({ body: `${text}.STOP 72080`, numSegments: 1, from: 'Ecole' })]);
   });
+
+  it('refuses at create a text sender 46elks cannot send from, for a tenant on 46elks', async () => {
+    const t = await cluster.createTenant('IK Sirius', { senders: ['IK Sirius', 'IKSirius'] });
+    const create = (from: string) => cluster.api('POST', '/v1/campaigns', t.apiKey, { name: 'x', channel: 'sms', audience: { all: true }, sms: { from, text: 'Träning 18:00' } });
+    expect((await create('IK Sirius')).status).toBe(201); // Twilio takes spaces
+    expect((await cluster.api('PATCH', '/v1/settings', t.apiKey, { smsProvider: '46elks' })).status).toBe(200);
+    const refused = await create('IK Sirius');
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'sms.from', reason: 'cannot be sent through 46elks: its text senders are 3 to 11 letters and digits, without spaces' }]);
+    expect((await create('IKSirius')).status).toBe(201);
+  });
 });
