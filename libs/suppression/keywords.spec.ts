@@ -21,6 +21,8 @@ describe('parseKeyword', () => {
     ['skola stopp', 'stop', 'SKOLA STOPP', 'SKOLA'],
     ['SKOLA STOP', 'stop', 'SKOLA STOP', 'SKOLA'],
     ['Skola  Start', 'start', 'SKOLA START', 'SKOLA'],
+    ['Skola help', 'help', 'SKOLA HELP', 'SKOLA'],
+    ['KLUBB INFO', 'help', 'KLUBB INFO', 'KLUBB'],
     ['kw2 stopp!', 'stop', 'KW2 STOPP', 'KW2'],
     // The parser cannot know the registered keywords: an unknown prefix is the use case's to judge.
     ['please stop', 'stop', 'PLEASE STOP', 'PLEASE'],
@@ -33,7 +35,6 @@ describe('parseKeyword', () => {
     ['stop sending me these'],
     ['STOPPA'],
     ['STO P'],
-    ['SKOLA HELP'],
     ['SKOLA UNSUBSCRIBE'],
     ['ÅÄÖ STOPP'],
     ['a b stop'],

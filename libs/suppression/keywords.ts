@@ -4,7 +4,7 @@ export interface ParsedKeyword {
   action: KeywordAction;
   /** The command as matched, upper-cased ("STOPP", "SKOLA STOPP"); null for an ordinary reply. */
   keyword: string | null;
-  /** A short code's keyword before STOP / START ("SKOLA" in "Skola stopp"); null without one. */
+  /** A short code's keyword before STOP / START / HELP ("SKOLA" in "Skola stopp"); null without one. */
   prefix: string | null;
 }
 
@@ -25,14 +25,14 @@ const WORDS: Record<string, Exclude<KeywordAction, 'reply'>> = {
   INFO: 'help',
 };
 
-/** The second word of "<KEYWORD> STOPP": only these act after a short code's keyword. */
-const AFTER_PREFIX: Record<string, 'stop' | 'start'> = { STOP: 'stop', STOPP: 'stop', START: 'start' };
+/** The second word of "<KEYWORD> STOPP": only these act after a short code's keyword ("SKOLA HELP" asks that tenant). */
+const AFTER_PREFIX: Record<string, Exclude<KeywordAction, 'reply'>> = { STOP: 'stop', STOPP: 'stop', START: 'start', HELP: 'help', INFO: 'help' };
 
 const REPLY: ParsedKeyword = { action: 'reply', keyword: null, prefix: null };
 
 /**
  * Reads an inbound SMS as a keyword: one word (trimmed, any case, trailing punctuation such as
- * "Stopp!" tolerated), or a short code's keyword followed by STOP / STOPP / START. Anything else is
+ * "Stopp!" tolerated), or a short code's keyword followed by STOP / STOPP / START / HELP / INFO. Anything else is
  * an ordinary reply: a sentence that merely contains "stop" must not unsubscribe anyone.
  */
 export function parseKeyword(body: string): ParsedKeyword {

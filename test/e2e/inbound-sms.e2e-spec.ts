@@ -251,6 +251,9 @@ describe('inbound SMS, keywords and replies', () => {
       { tenant_id: other.id, book_id: null, source: 'sms_stop' },
     ]);
     expect((await suppressions()).map((s) => s.address)).not.toContain(X);
+    // "KEYWORD HELP" is answered by the keyword's tenant, not by whoever last wrote to the number.
+    expect((await cluster.api('PATCH', '/v1/settings', other.apiKey, { helpText: 'Klubbens kansli: 08-555 00 00.' })).status).toBe(200);
+    expect((await inbound(X, SHARED, 'Klubb help')).reply).toBe('Klubbens kansli: 08-555 00 00.');
     expect((await inbound(X, SHARED, 'skola start')).reply).toBe(STARTED_SV);
     expect(await optOuts(X)).toEqual([{ tenant_id: other.id, book_id: null, source: 'sms_stop' }]);
   });
