@@ -49,8 +49,7 @@ export class CreateCampaign {
         },
       );
       if (!framing.from) throw new ValidationError([{ field: 'sms.from', reason: bookId ? 'is required: the address book has no sender' : 'is required' }]);
-      const [tenant]: { sms_provider: string }[] = await this.ds.query('SELECT sms_provider FROM tenants WHERE id = $1', [input.tenantId]);
-      if (tenant.sms_provider === '46elks' && framing.sender?.kind === 'alphanumeric' && !/^[A-Za-z0-9]{3,11}$/.test(framing.from)) {
+      if (framing.provider === '46elks' && framing.sender?.kind === 'alphanumeric' && !/^[A-Za-z0-9]{3,11}$/.test(framing.from)) {
         throw new ValidationError([
           { field: 'sms.from', reason: 'cannot be sent through 46elks: its text senders are 3 to 11 letters and digits, without spaces' },
         ]);

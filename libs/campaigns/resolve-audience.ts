@@ -66,12 +66,11 @@ export async function loadSendPlan(db: DataSource | EntityManager, c: CampaignRo
   const parsed = parseTemplate(c.content.sms.text);
   // Unknown placeholders are refused when the campaign is created; a template that stopped parsing is a bug.
   if (!parsed.ok) throw new Error(`campaign ${c.id}: unknown placeholders ${parsed.unknown.join(', ')}`);
-  const [t]: { sms_provider: string }[] = await db.query('SELECT sms_provider FROM tenants WHERE id = $1', [tenantId]);
   plan.sms = {
     template: parsed.template,
     footer: framing.footer,
     from: framing.from ?? c.content.sms.from,
-    provider: t.sms_provider,
+    provider: framing.provider,
     prices: smsPricing().prices,
   };
   return plan;

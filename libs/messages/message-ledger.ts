@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sqlRows } from '@utskick/persistence';
+import { sqlRows, storableString } from '@utskick/persistence';
 import { AddressEffect } from '@utskick/providers';
 import { DataSource, EntityManager } from 'typeorm';
 import { canTransition, isMessageStatus, MessageStatus } from './message-status';
@@ -226,7 +226,7 @@ export class MessageLedger {
         changed.set(event.messageId, {
           status: event.status,
           providerMessageId: event.providerMessageId ?? null,
-          error: event.error == null ? null : storableText(event.error),
+          error: event.error == null ? null : storableString(event.error),
         });
         appliedEventIds.push(rowId);
       }
@@ -399,14 +399,9 @@ export function sendJobMsgId(messageId: string, dispatchSeq: number): string {
   return `${messageId}:${dispatchSeq}`;
 }
 
-/** PostgreSQL text and jsonb hold no NUL and no lone surrogate; a remote server's words are stored without them. */
-function storableText(s: string): string {
-  return (s.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
-}
-
 function storableJson(_key: string, v: unknown): unknown {
-  if (typeof v === 'string') return storableText(v);
-  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), x]));
+  if (typeof v === 'string') return storableString(v);
+  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableString(k), x]));
   return v;
 }
 

@@ -11,3 +11,8 @@ export async function sqlRows<T = Record<string, unknown>>(db: DataSource | Enti
   }
   return result as T[];
 }
+
+/** PostgreSQL text and jsonb hold no NUL and no lone surrogate: what a remote party sent is stored without them. */
+export function storableString(s: string): string {
+  return (s.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
+}

@@ -1,4 +1,4 @@
-import { FormApiClient } from './form-api-client';
+import { FormApiClient, parseJsonObject } from './form-api-client';
 import { RetryableProviderError, SubmitResult } from './send-result';
 import { PolledSmsStatus, SmsStatusSource } from './sms-provider';
 import { elksReport, elksSubmitVerdict, SmsReport } from './sms-status-codes';
@@ -19,6 +19,9 @@ export interface ElksSubmission {
   whendelivered: string;
 }
 
+/** The fields of 46elks' SMS resource that matter here. */
+type ElksSms = { id: unknown; status: unknown; delivered: unknown };
+
 /** 46elks' SMS API: form POST /a1/sms with Basic auth; reports come to `whendelivered`. */
 export class ElksProvider implements SmsStatusSource {
   readonly name = '46elks';
@@ -37,7 +40,7 @@ export class ElksProvider implements SmsStatusSource {
   async submit(msg: ElksSubmission): Promise<SubmitResult> {
     const res = await this.http.request('POST', this.path, { from: msg.from, to: msg.to, message: msg.message, whendelivered: msg.whendelivered });
     if (res.statusCode === 200 || res.statusCode === 201) {
-      const json = parseJson(res.text);
+      const json = parseJsonObject<ElksSms>(res.text);
       if (typeof json.id !== 'string' || !json.id) throw new RetryableProviderError('46elks: accepted without an id');
       return { kind: 'accepted', providerMessageId: json.id };
     }
@@ -50,7 +53,7 @@ export class ElksProvider implements SmsStatusSource {
   async fetchStatus(providerMessageId: string): Promise<PolledSmsStatus | null> {
     const res = await this.http.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}`);
     if (res.statusCode === 404) return null;
-    const json = parseJson(res.text);
+    const json = parseJsonObject<ElksSms>(res.text);
     if (res.statusCode !== 200 || typeof json.status !== 'string') {
       throw new RetryableProviderError(`46elks ${res.statusCode}: ${res.text.trim().slice(0, 200) || 'message status unavailable'}`);
     }
@@ -71,11 +74,3 @@ export class ElksProvider implements SmsStatusSource {
   }
 }
 
-function parseJson(text: string): { id?: unknown; status?: unknown; delivered?: unknown } {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}

@@ -59,3 +59,13 @@ export class FormApiClient {
     await this.pool.close();
   }
 }
+
+/** A provider's JSON answer as an object; an HTML error page from a proxy, or anything else, is an empty one. */
+export function parseJsonObject<T>(text: string): Partial<T> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' ? (v as Partial<T>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,4 +1,4 @@
-import { FormApiClient } from './form-api-client';
+import { FormApiClient, parseJsonObject } from './form-api-client';
 import { RetryableProviderError, SubmitResult } from './send-result';
 import { PolledSmsStatus, SmsStatusSource } from './sms-provider';
 import { SmsReport, twilioReport, twilioSubmitVerdict } from './sms-status-codes';
@@ -41,7 +41,7 @@ export class TwilioProvider implements SmsStatusSource {
       // Never let the provider re-encode behind the estimate's back.
       SmartEncoded: 'false',
     });
-    const json = parseJson<{ sid?: string; code?: number; message?: string }>(res.text);
+    const json = parseJsonObject<{ sid?: string; code?: number; message?: string }>(res.text);
     if (res.statusCode === 200 || res.statusCode === 201) {
       if (!json.sid) throw new RetryableProviderError('twilio: accepted without a sid');
       return { kind: 'accepted', providerMessageId: json.sid };
@@ -55,7 +55,7 @@ export class TwilioProvider implements SmsStatusSource {
   async fetchStatus(providerMessageId: string): Promise<PolledSmsStatus | null> {
     const res = await this.http.request('GET', `${this.path}/${encodeURIComponent(providerMessageId)}.json`);
     if (res.statusCode === 404) return null;
-    const json = parseJson<{ sid?: string; status?: string; error_code?: number | string | null; message?: string }>(res.text);
+    const json = parseJsonObject<{ sid?: string; status?: string; error_code?: number | string | null; message?: string }>(res.text);
     if (res.statusCode !== 200 || typeof json.status !== 'string') {
       throw new RetryableProviderError(`twilio ${res.statusCode}: ${json.message ?? 'message status unavailable'}`);
     }
@@ -73,14 +73,6 @@ export class TwilioProvider implements SmsStatusSource {
 }
 
 /** An HTML error page from a proxy parses to {}: the answer is judged by its status. */
-function parseJson<T>(text: string): Partial<T> {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' ? (v as Partial<T>) : {};
-  } catch {
-    return {};
-  }
-}
 
 export function twilioStatusCallbackUrl(publicBaseUrl: string, messageId: string): string {
   return `${publicBaseUrl.replace(/\/$/, '')}/webhooks/twilio/status/${messageId}`;

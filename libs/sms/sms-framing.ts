@@ -15,6 +15,8 @@ export interface SmsFraming {
   locale: SmsLocale;
   textCap: number | null;
   maxParts: number;
+  /** The tenant's SMS provider: it sends whatever this frames. */
+  provider: 'twilio' | '46elks';
 }
 
 interface TenantRow {
@@ -22,6 +24,7 @@ interface TenantRow {
   opt_out_texts: OptOutOverrides | null;
   sms_text_cap: number | null;
   sms_max_parts: number | null;
+  sms_provider: 'twilio' | '46elks';
 }
 interface BookRow {
   id: string;
@@ -48,7 +51,7 @@ export async function loadSmsFraming(
   sharedShortCode: string,
 ): Promise<SmsFraming> {
   const [tenant] = (await db.query(
-    'SELECT locale, opt_out_texts, sms_text_cap, sms_max_parts FROM tenants WHERE id = $1',
+    'SELECT locale, opt_out_texts, sms_text_cap, sms_max_parts, sms_provider FROM tenants WHERE id = $1',
     [tenantId],
   )) as TenantRow[];
   if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
@@ -89,5 +92,6 @@ export async function loadSmsFraming(
     locale,
     textCap: tenant.sms_text_cap,
     maxParts: tenant.sms_max_parts ?? DEFAULT_MAX_PARTS,
+    provider: tenant.sms_provider,
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { loadConfig, smsSchema } from '@utskick/config';
 import { normalisePhone } from '@utskick/contacts';
-import { TenantId } from '@utskick/persistence';
+import { storableString, TenantId } from '@utskick/persistence';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { DataSource, EntityManager } from 'typeorm';
 import { confirmationText, helpText } from './keyword-replies';
@@ -44,7 +44,6 @@ export function normaliseInboundNumber(raw: string, country: string): string {
 const isShortCode = (n: string) => /^[0-9]{3,8}$/.test(n);
 
 /** Text PostgreSQL can store: no NUL, no unpaired surrogate. */
-const storable = (s: string) => (s.replace(/\u0000/g, '') as string & { toWellFormed(): string }).toWellFormed();
 
 /**
  * An inbound SMS: STOP / START / HELP keywords act on the opt-out scope of the last message that
@@ -102,7 +101,7 @@ export class HandleInboundSms {
       `INSERT INTO inbound_messages (tenant_id, provider, provider_message_id, from_number, to_number, body, keyword, action, message_id, campaign_id, book_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (provider, provider_message_id) DO NOTHING RETURNING id`,
-      [tenant?.id ?? null, input.provider, storable(input.providerMessageId), from, to, storable(input.body), parsed.keyword, action,
+      [tenant?.id ?? null, input.provider, storableString(input.providerMessageId), from, to, storableString(input.body), parsed.keyword, action,
         last?.id ?? null, last?.campaign_id ?? null, bookId],
     );
     // A concurrent delivery of the same webhook got there first.

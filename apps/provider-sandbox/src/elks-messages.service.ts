@@ -3,9 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Callback, CallbackSender } from './callback-sender';
 import { LiveConfig, SmsStatus } from './sandbox-config';
 import { SandboxState, SmsRecord } from './sandbox-state';
-import { advanceSilently, applyStatus, PlannedStatus, plannedStatuses } from './sms-progress';
-import { smsSegments } from './sms-segments';
-import { messageIdFromCallback } from './twilio-messages.service';
+import { applyStatus, newSmsRecord, PlannedStatus, startProgress } from './sms-progress';
 
 /** What one part costs, in 46elks' unit (1/10000 of the account currency): 0.35 SEK. */
 const PART_COST = 3500;
@@ -50,28 +48,19 @@ export class ElksMessagesService {
   ) {}
 
   accept(p: ElksSendParams) {
-    const now = new Date();
-    const record: SmsRecord = {
+    const record = newSmsRecord({
       provider: '46elks',
       sid: 's' + randomBytes(16).toString('hex'),
       accountSid: 'sandbox',
       to: p.to,
       from: p.from,
       body: p.message,
-      numSegments: smsSegments(p.message),
-      messageId: messageIdFromCallback(p.whendelivered),
       traceparent: p.traceparent,
-      status: 'queued',
-      errorCode: null,
-      dateCreated: now,
-      deliveredAt: null,
-      acceptedAt: now.toISOString(),
-    };
+      callbackUrl: p.whendelivered,
+    });
     this.state.acceptSms(record);
     const resource = this.resource(record);
-    const planned = plannedStatuses(this.config, record.to);
-    if (p.whendelivered && this.config.smsCallbacks) this.scheduleCallbacks(record, p.whendelivered, planned);
-    else advanceSilently(record, planned, this.config.callbackDelayMs);
+    startProgress(record, p.whendelivered, this.config, (url, planned) => this.scheduleCallbacks(record, url, planned));
     return resource;
   }
 

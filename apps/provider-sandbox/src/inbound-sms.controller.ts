@@ -4,6 +4,7 @@ import { twilioSignature } from '@utskick/providers';
 import { z } from 'zod';
 import { SANDBOX_ENV, SandboxEnv } from './sandbox-config';
 import { SandboxState } from './sandbox-state';
+import { newSmsRecord } from './sms-progress';
 import { smsSegments } from './sms-segments';
 
 const inboundSchema = z
@@ -96,23 +97,8 @@ export class InboundSmsController {
   }
 
   private logReply(provider: 'twilio' | '46elks', from: string, to: string, body: string): void {
-    const now = new Date();
     const sid = (provider === 'twilio' ? 'SM' : 's') + randomBytes(16).toString('hex');
-    this.state.smsRecords.set(sid, {
-      provider,
-      sid,
-      accountSid: 'ACsandbox00000000000000000000000000',
-      to,
-      from,
-      body,
-      numSegments: smsSegments(body),
-      messageId: null,
-      traceparent: null,
-      status: 'delivered',
-      errorCode: null,
-      dateCreated: now,
-      deliveredAt: now,
-      acceptedAt: now.toISOString(),
-    });
+    const record = newSmsRecord({ provider, sid, accountSid: 'ACsandbox00000000000000000000000000', to, from, body, traceparent: null, callbackUrl: null });
+    this.state.smsRecords.set(sid, { ...record, status: 'delivered', deliveredAt: record.dateCreated });
   }
 }

@@ -5,8 +5,7 @@ import { Callback, CallbackSender } from './callback-sender';
 import { SANDBOX_SMS_ERRORS } from './magic';
 import { LiveConfig, SmsStatus } from './sandbox-config';
 import { SandboxState, SmsRecord } from './sandbox-state';
-import { advanceSilently, applyStatus, PlannedStatus, plannedStatuses } from './sms-progress';
-import { smsSegments } from './sms-segments';
+import { applyStatus, newSmsRecord, PlannedStatus, startProgress } from './sms-progress';
 
 export const TWILIO_API_VERSION = '2010-04-01';
 
@@ -31,19 +30,6 @@ function rfc2822(d: Date): string {
   return d.toUTCString().replace('GMT', '+0000');
 }
 
-/** Our message id: the last path segment of the callback URL (`…/webhooks/twilio/status/<id>`, `…/delivery/<id>`). */
-export function messageIdFromCallback(url: string | null): string | null {
-  if (!url) return null;
-  const path = url.split(/[?#]/, 1)[0];
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  if (!last) return null;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
-
 @Injectable()
 export class TwilioMessagesService {
   constructor(
@@ -54,28 +40,19 @@ export class TwilioMessagesService {
 
   /** Records an accepted send, schedules its callbacks and returns the resource as accepted (status queued). */
   accept(p: SendParams): ReturnType<TwilioMessagesService['resource']> {
-    const now = new Date();
-    const record: SmsRecord = {
+    const record = newSmsRecord({
       provider: 'twilio',
       sid: 'SM' + randomUUID().replace(/-/g, ''),
       accountSid: p.accountSid,
       to: p.to,
       from: p.from,
       body: p.body,
-      numSegments: smsSegments(p.body),
-      messageId: messageIdFromCallback(p.statusCallback),
       traceparent: p.traceparent,
-      status: 'queued',
-      errorCode: null,
-      dateCreated: now,
-      deliveredAt: null,
-      acceptedAt: now.toISOString(),
-    };
+      callbackUrl: p.statusCallback,
+    });
     this.state.acceptSms(record);
     const resource = this.resource(record);
-    const planned = plannedStatuses(this.config, record.to);
-    if (p.statusCallback && this.config.smsCallbacks) this.scheduleCallbacks(record, p.statusCallback, planned);
-    else advanceSilently(record, planned, this.config.callbackDelayMs);
+    startProgress(record, p.statusCallback, this.config, (url, planned) => this.scheduleCallbacks(record, url, planned));
     return resource;
   }
 
