@@ -1,42 +1,14 @@
-import { once } from 'node:events';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { RecordingServer, Reply } from '../../test/support/recording-server';
 import { ElksProvider } from './elks.provider';
 import { RetryableProviderError } from './send-result';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 /** A stand-in for api.46elks.com: records each request and answers with the next scripted reply. */
-class FakeElks {
-  readonly seen: Seen[] = [];
+class FakeElks extends RecordingServer {
   replies: { status: number; body: string; headers?: Record<string, string> }[] = [];
-  private server!: Server;
-  url = '';
 
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const r = this.replies.shift() ?? { status: 500, body: 'no reply scripted' };
-        res.writeHead(r.status, { 'content-type': r.body.startsWith('{') ? 'application/json' : 'text/plain', ...r.headers });
-        res.end(r.body);
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  protected override reply(): Reply {
+    const r = this.replies.shift() ?? { status: 500, body: 'no reply scripted' };
+    return { status: r.status, body: r.body, headers: { 'content-type': r.body.startsWith('{') ? 'application/json' : 'text/plain', ...r.headers } };
   }
 }
 
@@ -59,16 +31,16 @@ describe('ElksProvider', () => {
     await fake.stop();
   });
   beforeEach(() => {
-    fake.seen.length = 0;
+    fake.requests.length = 0;
     fake.replies = [];
   });
 
   it('posts the form fields to /a1/sms with Basic auth and returns the 46elks id', async () => {
     fake.replies = [{ status: 200, body: JSON.stringify({ status: 'created', id: 's70df59406a1b4643b96f3f91e0bfb7b0', parts: 1, cost: 3500, to: '+46701234567' }) }];
     await expect(elks.submit(submission)).resolves.toEqual({ kind: 'accepted', providerMessageId: 's70df59406a1b4643b96f3f91e0bfb7b0' });
-    const [req] = fake.seen;
+    const [req] = fake.requests;
     expect(req.method).toBe('POST');
-    expect(req.url).toBe('/a1/sms');
+    expect(req.path).toBe('/a1/sms');
     expect(req.headers.authorization).toBe('Basic ' + Buffer.from('u0123:p4ss:word').toString('base64'));
     expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(req.body))).toEqual(submission);
@@ -104,8 +76,8 @@ describe('ElksProvider', () => {
       { status: 500, body: 'oops' },
     ];
     const polled = await elks.fetchStatus('sabc');
-    expect(fake.seen[0]).toMatchObject({ method: 'GET', url: '/a1/sms/sabc' });
-    expect(fake.seen[0].headers.authorization).toBe('Basic ' + Buffer.from('u0123:p4ss:word').toString('base64'));
+    expect(fake.requests[0]).toMatchObject({ method: 'GET', path: '/a1/sms/sabc' });
+    expect(fake.requests[0].headers.authorization).toBe('Basic ' + Buffer.from('u0123:p4ss:word').toString('base64'));
     expect(polled).toMatchObject({ providerMessageId: 'sabc', status: 'delivered', errorCode: null });
     expect(elks.report(polled!)).toMatchObject({ status: 'delivered' });
     await expect(elks.fetchStatus('snone')).resolves.toBeNull();

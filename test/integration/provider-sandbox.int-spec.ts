@@ -1,47 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { sandboxSignature, twilioSignature, verpAddress } from '@utskick/providers';
 import { SANDBOX_EMAIL, SANDBOX_SMS } from '../../apps/provider-sandbox/src/magic';
 import { RunningSandbox, startSandbox } from '../../apps/provider-sandbox/src/start-sandbox';
+import { RecordedRequest, RecordingServer, Reply } from '../support/recording-server';
 
 const ACCOUNT = 'AC' + '0'.repeat(32);
 const TOKEN = 'sandbox-test-token';
 const SECRET = 'sandbox-webhook-secret';
 
-interface Received {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
+type Received = RecordedRequest;
 
 /** Stands in for status-ingest: records every POST; `failNext` answers with that status first. */
-class Receiver {
-  readonly requests: Received[] = [];
+class Receiver extends RecordingServer {
   failNext: number[] = [];
-  private server!: Server;
-  url = '';
 
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        res.statusCode = this.failNext.shift() ?? 200;
-        res.end();
-      });
-    });
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  protected override reply(): Reply {
+    return { status: this.failNext.shift() ?? 200 };
   }
 
   async waitFor(pred: (r: Received) => boolean, count = 1, timeoutMs = 5000): Promise<Received[]> {
